@@ -266,7 +266,7 @@ type Event struct {
 	Statements []string `json:"statements,omitempty"`
 	// Explanation is the evaluator's explanation as JSON, for the TUI's
 	// explanation view.
-	Explanation json.RawMessage `json:"explanation,omitempty"`
+	Explanation  json.RawMessage `json:"explanation,omitempty"`
 	ErrorCode    string          `json:"errorCode,omitempty"`
 	ErrorMessage string          `json:"errorMessage,omitempty"`
 	// ReadOnly is true for calls that change nothing (watch mode re-checks
