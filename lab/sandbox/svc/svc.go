@@ -313,4 +313,17 @@ type Env struct {
 	Rand io.Reader
 	// Region is the sandbox's region ("us-east-1").
 	Region string
+	// Dispatch lets a service call another service's operations as the
+	// caller (CloudFormation creating resources).
+	Dispatch Dispatcher
+}
+
+// Dispatcher calls another service's operation as the caller of parent,
+// through that service's own authorization and trail.
+type Dispatcher interface {
+	// Call runs service.operation. For JSON services input is marshalled
+	// as the request body and the response body is returned; for Query
+	// services input is a url.Values and the result value is returned
+	// marshalled with encoding/json.
+	Call(parent *Request, service, operation string, input any) (json.RawMessage, error)
 }
