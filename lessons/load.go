@@ -155,4 +155,3 @@ func (emptyDir) Mode() fs.FileMode  { return fs.ModeDir | 0o555 }
 func (emptyDir) ModTime() time.Time { return time.Time{} }
 func (emptyDir) IsDir() bool        { return true }
 func (emptyDir) Sys() any           { return nil }
-
