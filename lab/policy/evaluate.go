@@ -1,0 +1,226 @@
+package policy
+
+import "strings"
+
+// layerID indexes the policy layers in the order AWS documents them.
+type layerID uint8
+
+const (
+	lSCP layerID = iota
+	lRCP
+	lResource
+	lIdentity
+	lBoundary
+	lSession
+)
+
+var layerNames = [...]string{LayerSCP, LayerRCP, LayerResource, LayerIdentity, LayerBoundary, LayerSession}
+
+// hit is a statement that matched the request.
+type hit struct {
+	layer layerID
+	named *Named
+	st    *Statement
+}
+
+// evaluator holds the state of one evaluation.
+type evaluator struct {
+	in       *Input
+	c        caller
+	action   string
+	resource string
+	ctx      *Context
+	isKey    bool // the resource is a KMS key: the key policy must allow
+	isTrust  bool // sts:AssumeRole* on a role: the trust policy must allow
+	cross    bool
+	missing  []string
+	denies   []hit
+	allows   []hit
+}
+
+// rcpServices are the services resource control policies apply to.
+var rcpServices = map[string]bool{
+	"s3": true, "sts": true, "kms": true, "sqs": true, "secretsmanager": true,
+	"cognito-idp": true, "logs": true, "dynamodb": true, "ecr": true, "es": true, "aoss": true,
+}
+
+func (e *evaluator) init(in *Input) {
+	e.in = in
+	r := &in.Request
+	e.c = parseCaller(r.Principal)
+	e.action = r.Action
+	e.resource = r.Resource
+	if e.resource == "" {
+		e.resource = "*"
+	}
+	e.ctx = r.Context
+	acct := r.ResourceAccount
+	if acct == "" {
+		acct = e.c.account
+	}
+	e.cross = e.c.kind != callerService && e.c.account != "" && acct != e.c.account
+	_, svc, _, _, res, ok := splitARN(e.resource)
+	e.isKey = ok && svc == "kms" && strings.HasPrefix(res, "key/")
+	e.isTrust = ok && svc == "iam" && strings.HasPrefix(res, "role/") && isAssumeRole(e.action)
+}
+
+func isAssumeRole(action string) bool {
+	return equalFoldLower("sts:assumerole", action) ||
+		equalFoldLower("sts:assumerolewithsaml", action) ||
+		equalFoldLower("sts:assumerolewithwebidentity", action)
+}
+
+// actionMatches reports whether the statement's Action/NotAction covers the
+// request action (case-insensitive).
+func (e *evaluator) actionMatches(st *Statement) bool {
+	if !st.hasAction {
+		return false
+	}
+	m := false
+	for _, p := range st.actions {
+		if p == "*" || glob(p, e.action, true) {
+			m = true
+			break
+		}
+	}
+	return m != st.notAction
+}
+
+// resourceMatches reports whether the statement's Resource/NotResource
+// covers the request resource (case-sensitive). A statement without either
+// matches only inside a role trust policy, which has no Resource.
+func (e *evaluator) resourceMatches(st *Statement, trust bool) bool {
+	if !st.hasResource {
+		return trust
+	}
+	m := false
+	for i := range st.resources {
+		t := &st.resources[i]
+		if e.resource == "*" {
+			// Actions without resource-level permissions are covered only by "*".
+			if isAllStars(t.raw) {
+				m = true
+				break
+			}
+			continue
+		}
+		p, ok := t.resolve(e.ctx, true)
+		if ok && (p == "*" || glob(p, e.resource, false)) {
+			m = true
+			break
+		}
+	}
+	return m != st.notResource
+}
+
+func isAllStars(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != '*' {
+			return false
+		}
+	}
+	return true
+}
+
+// conditionsHold evaluates every condition (so that all missing keys are
+// recorded) and reports whether all hold.
+func (e *evaluator) conditionsHold(st *Statement) bool {
+	all := true
+	for i := range st.Conditions {
+		ok, missing := st.Conditions[i].eval(e.ctx)
+		if missing {
+			e.addMissing(st.Conditions[i].Key)
+		}
+		if !ok {
+			all = false
+		}
+	}
+	return all
+}
+
+func (e *evaluator) addMissing(key string) {
+	for _, k := range e.missing {
+		if strings.EqualFold(k, key) {
+			return
+		}
+	}
+	e.missing = append(e.missing, key)
+}
+
+// applies reports whether a statement matches action, resource and
+// conditions (the principal is checked separately).
+func (e *evaluator) applies(st *Statement, trust bool) bool {
+	return e.actionMatches(st) && e.resourceMatches(st, trust) && e.conditionsHold(st)
+}
+
+// scan evaluates the statements of a principal-less layer and reports
+// whether an Allow applies; matching Denies are recorded.
+func (e *evaluator) scan(l layerID, n *Named) bool {
+	if n == nil || n.Policy == nil {
+		return false
+	}
+	allow := false
+	for i := range n.Policy.Statements {
+		st := &n.Policy.Statements[i]
+		if !e.applies(st, false) {
+			continue
+		}
+		if st.deny {
+			e.denies = append(e.denies, hit{l, n, st})
+		} else {
+			allow = true
+			if l == lIdentity {
+				e.allows = append(e.allows, hit{l, n, st})
+			}
+		}
+	}
+	return allow
+}
+
+// scanResource evaluates the resource-based policy and returns the
+// strongest principal match among the Allow statements that apply.
+func (e *evaluator) scanResource(n *Named) int {
+	if n == nil || n.Policy == nil {
+		return pmNone
+	}
+	best := pmNone
+	for i := range n.Policy.Statements {
+		st := &n.Policy.Statements[i]
+		lvl := e.principalLevel(st)
+		if lvl == pmNone || !e.applies(st, e.isTrust) {
+			continue
+		}
+		if st.deny {
+			e.denies = append(e.denies, hit{lResource, n, st})
+			continue
+		}
+		e.allows = append(e.allows, hit{lResource, n, st})
+		if lvl > best {
+			best = lvl
+		}
+	}
+	return best
+}
+
+// principalLevel returns how a resource-policy statement's Principal or
+// NotPrincipal applies to the caller.
+func (e *evaluator) principalLevel(st *Statement) int {
+	switch {
+	case st.Principal != nil:
+		return st.Principal.match(&e.c)
+	case st.NotPrincipal != nil:
+		// A principal with a permissions boundary is always denied by
+		// Deny with NotPrincipal.
+		if st.deny && len(e.in.Boundaries) > 0 {
+			return pmStar
+		}
+		if st.NotPrincipal.lists(&e.c) {
+			return pmNone
+		}
+		return pmStar
+	}
+	return pmNone
+}

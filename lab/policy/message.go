@@ -1,0 +1,78 @@
+package policy
+
+// DeniedMessage returns the text of the AccessDenied message AWS returns
+// for a denied request (without the error code), for example
+//
+//	User: arn:aws:iam::111122223333:user/bob is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:…:key/… because no identity-based policy allows the kms:Decrypt action
+//
+// The phrase names one policy type (IAM User Guide, "Troubleshoot access
+// denied error messages"). Requests on "*" leave out "on resource". For KMS
+// keys it follows KMS's wording: "no resource-based policy" when the key
+// policy neither names the caller nor delegates to the caller's account,
+// "no identity-based policy" when it delegates but IAM does not allow. It
+// returns "" for an allowed decision.
+func DeniedMessage(in *Input, d Decision) string {
+	if d.Result == Allowed {
+		return ""
+	}
+	r := &in.Request
+	msg := "User: " + r.Principal + " is not authorized to perform: " + r.Action
+	if r.Resource != "" && r.Resource != "*" {
+		msg += " on resource: " + r.Resource
+	}
+	if d.Result == ExplicitlyDenied {
+		return msg + " with an explicit deny in " + article(policyTypePhrase(d.Layer, in))
+	}
+	layer := d.Layer
+	var e evaluator
+	e.init(in)
+	if e.isKey && (layer == LayerResource || layer == LayerIdentity) {
+		layer = LayerResource
+		if in.Resource != nil && in.Resource.Policy != nil && e.keyPolicyNamesCaller(in.Resource.Policy) {
+			layer = LayerIdentity
+		}
+	}
+	return msg + " because no " + policyTypePhrase(layer, in) + " allows the " + r.Action + " action"
+}
+
+// policyTypePhrase returns the phrase AWS uses for a layer's policy type.
+func policyTypePhrase(layer string, in *Input) string {
+	switch layer {
+	case LayerResource:
+		var e evaluator
+		e.init(in)
+		if e.isTrust {
+			return "role trust policy"
+		}
+		return "resource-based policy"
+	case LayerBoundary:
+		return "permissions boundary"
+	case LayerSession:
+		return "session policy"
+	case LayerSCP:
+		return "service control policy"
+	case LayerRCP:
+		return "resource control policy"
+	}
+	return "identity-based policy"
+}
+
+func article(phrase string) string {
+	switch phrase[0] {
+	case 'a', 'e', 'i', 'o', 'u':
+		return "an " + phrase
+	}
+	return "a " + phrase
+}
+
+// keyPolicyNamesCaller reports whether any Allow statement of a key policy
+// names the caller, its role or its account, whatever the action.
+func (e *evaluator) keyPolicyNamesCaller(p *Policy) bool {
+	for i := range p.Statements {
+		st := &p.Statements[i]
+		if !st.deny && e.principalLevel(st) != pmNone {
+			return true
+		}
+	}
+	return false
+}

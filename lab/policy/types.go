@@ -1,0 +1,116 @@
+package policy
+
+import (
+	"fmt"
+	"net/netip"
+)
+
+// SyntaxError is a malformed policy document: the position (1-based line
+// and column), the policy element it concerns ("Statement[0].Effect") and
+// what is wrong, in the spirit of IAM's MalformedPolicyDocument errors.
+type SyntaxError struct {
+	Line, Column int
+	Element      string
+	Msg          string
+}
+
+// Error formats the error as "line 4, column 7: Statement[0].Effect: msg".
+func (e *SyntaxError) Error() string {
+	if e.Element == "" {
+		return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
+	}
+	return fmt.Sprintf("line %d, column %d: %s: %s", e.Line, e.Column, e.Element, e.Msg)
+}
+
+// Policy is a parsed policy document.
+type Policy struct {
+	// Version is the Version element ("2012-10-17", "2008-10-17"), or ""
+	// when the document has none.
+	Version string
+	// ID is the Id element.
+	ID string
+	// Statements are the statements in document order.
+	Statements []Statement
+	// Raw is the original document.
+	Raw []byte
+	// Kind is the kind given to ParseKind; 0 after Parse.
+	Kind Kind
+
+	// vars reports whether policy variables are substituted (only under
+	// Version 2012-10-17; elsewhere "${...}" is literal text).
+	vars bool
+}
+
+// Statement is one statement of a policy.
+type Statement struct {
+	// Sid is the statement ID, "" when absent.
+	Sid string
+	// Effect is "Allow" or "Deny".
+	Effect string
+	// Index is the statement's 0-based position in the policy.
+	Index int
+	// Principal and NotPrincipal are nil when absent.
+	Principal, NotPrincipal *Principal
+	// Action and NotAction hold the patterns as written; both nil when the
+	// statement has neither (the statement then matches no action).
+	Action, NotAction []string
+	// Resource and NotResource hold the patterns as written.
+	Resource, NotResource []string
+	// Conditions are the Condition element's entries, one per operator and key.
+	Conditions []Condition
+	// Line and Column locate the statement's opening brace.
+	Line, Column int
+
+	deny        bool
+	hasAction   bool
+	notAction   bool
+	actions     []string // lowercased patterns
+	hasResource bool
+	notResource bool
+	resources   []tmpl
+}
+
+// Principal is a Principal or NotPrincipal element.
+type Principal struct {
+	// All is true for "Principal": "*".
+	All bool
+	// AWS holds account IDs, account root ARNs, user, role, session and
+	// federated-user ARNs, or "*".
+	AWS []string
+	// Service holds service principals such as "kms.amazonaws.com".
+	Service []string
+	// Federated holds identity providers.
+	Federated []string
+	// CanonicalUser holds S3 canonical user IDs.
+	CanonicalUser []string
+}
+
+// Condition is one condition: an operator applied to one context key with
+// one or more policy values.
+type Condition struct {
+	// Operator is the operator as written, e.g. "ForAnyValue:StringLikeIfExists".
+	Operator string
+	// Key is the condition key as written, e.g. "aws:SourceIp".
+	Key string
+	// Values are the policy values as strings (numbers and booleans in
+	// their JSON spelling).
+	Values []string
+	// Line and Column locate the key.
+	Line, Column int
+
+	op       opcode
+	set      setQual
+	ifExists bool
+	keyLower string
+	vals     []cval
+}
+
+// cval is one compiled condition value.
+type cval struct {
+	t   tmpl         // string, ARN and Like operators
+	f   float64      // numeric
+	ns  int64        // date, Unix nanoseconds
+	pfx netip.Prefix // IP
+	b   bool         // Bool, Null
+	ok  bool         // the value parsed for the operator's type
+}
