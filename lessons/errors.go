@@ -78,7 +78,7 @@ func suggest(word string, candidates []string) string {
 	best, bestD := "", 3
 	for _, c := range candidates {
 		d := editDistance(strings.ToLower(word), c)
-		if d < bestD || (d == bestD && best == "") && d < 3 {
+		if d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -88,9 +88,11 @@ func suggest(word string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
-// editDistance is the Levenshtein distance between a and b.
+// editDistance is the optimal-string-alignment distance between a and b:
+// insertions, deletions, substitutions and swaps of neighbours cost 1.
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	pprev := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -104,8 +106,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], pprev[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
 	return prev[len(rb)]
 }

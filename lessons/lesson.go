@@ -148,6 +148,8 @@ type Action struct {
 	Write, From, Content string
 	// IgnoreErrors are AWS error codes that count as success (idempotent setup).
 	IgnoreErrors []string
+	// Line is the line of the action in lesson.md.
+	Line int
 }
 
 // Check is one named, read-only condition of a step. Exactly one of Run,

@@ -107,7 +107,7 @@ func splitBody(file string, lines []string, first int) body {
 		if open != nil {
 			if open.closes(line) {
 				if inStepBlock {
-					blk := block{line: first + open.start + 1, src: strings.Join(blockLines, "\n")}
+					blk := block{line: first + open.start + 1, src: strings.Join(blockLines, "\n") + "\n"}
 					if cur == nil {
 						add(first+open.start, "a seclab-step block must be inside a \"## Step N: Title\" section")
 					} else {
@@ -152,7 +152,7 @@ func splitBody(file string, lines []string, first int) body {
 	if open != nil {
 		add(first+open.start, "fenced code block is never closed")
 		if inStepBlock && cur != nil {
-			cur.blocks = append(cur.blocks, block{line: first + open.start + 1, src: strings.Join(blockLines, "\n")})
+			cur.blocks = append(cur.blocks, block{line: first + open.start + 1, src: strings.Join(blockLines, "\n") + "\n"})
 		}
 	}
 	return b

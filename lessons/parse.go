@@ -24,7 +24,7 @@ var validTargets = []string{"sandbox", "aws", "endpoint"}
 // when there are no problems. Parse never panics, whatever the input.
 func Parse(file string, data []byte) (*Lesson, Problems) {
 	var probs Problems
-	l := &Lesson{}
+	l := &Lesson{Files: emptyFS{}, Solutions: emptyFS{}}
 	if !utf8.Valid(data) {
 		return l, Problems{{File: file, Msg: "not valid UTF-8 text"}}
 	}

@@ -36,17 +36,17 @@ func decodeStep(d *decoder, st *Step, blk block) {
 		d.add(blk.line, ctx, "the seclab-step block is empty: it needs id, checks, hints and solution")
 		return
 	}
+	if id := peekString(root, "id"); idPattern.MatchString(id) {
+		ctx = fmt.Sprintf("step %q", id)
+	}
 	fs, ok := d.mapping(root, ctx, "id", "setup", "checks", "hints", "solution")
 	if !ok {
 		return
 	}
 	if f, ok := fs["id"]; ok {
 		st.ID = d.str(f, ctx)
-		if st.ID != "" {
-			if !idPattern.MatchString(st.ID) {
-				d.add(f.line, ctx, "id %q: use lower-case letters, digits and single dashes", st.ID)
-			}
-			ctx = fmt.Sprintf("step %q", st.ID)
+		if st.ID != "" && !idPattern.MatchString(st.ID) {
+			d.add(f.line, ctx, "id %q: use lower-case letters, digits and single dashes", st.ID)
 		}
 	} else {
 		d.add(d.line(root), ctx, `missing required key "id"`)
@@ -58,7 +58,7 @@ func decodeStep(d *decoder, st *Step, blk block) {
 	}
 	if f, ok := fs["setup"]; ok {
 		for i, item := range d.list(f, ctx) {
-			st.Setup = append(st.Setup, decodeAction(d, item, fmt.Sprintf("%s: setup %d", ctx, i+1), true))
+			st.Setup = append(st.Setup, decodeAction(d, item, fmt.Sprintf("%s: setup %d", ctx, i+1)))
 		}
 	}
 	if f, ok := fs["checks"]; ok {
@@ -90,19 +90,15 @@ func decodeStep(d *decoder, st *Step, blk block) {
 			d.add(f.line, ctx, "solution: give at least one action")
 		}
 		for i, item := range items {
-			st.Solution = append(st.Solution, decodeAction(d, item, fmt.Sprintf("%s: solution %d", ctx, i+1), false))
+			st.Solution = append(st.Solution, decodeAction(d, item, fmt.Sprintf("%s: solution %d", ctx, i+1)))
 		}
 	}
 }
 
 // decodeAction decodes a setup or solution action.
-func decodeAction(d *decoder, n ast.Node, ctx string, setup bool) Action {
-	var a Action
-	keys := []string{"as", "run", "save", "write", "from", "content"}
-	if setup {
-		keys = append(keys, "ignore_errors")
-	}
-	fs, ok := d.mapping(n, ctx, keys...)
+func decodeAction(d *decoder, n ast.Node, ctx string) Action {
+	a := Action{Line: d.line(n)}
+	fs, ok := d.mapping(n, ctx, "as", "run", "save", "write", "from", "content", "ignore_errors")
 	if !ok {
 		return a
 	}
@@ -174,6 +170,25 @@ func decodeAction(d *decoder, n ast.Node, ctx string, setup bool) Action {
 		}
 	}
 	return a
+}
+
+// peekString returns the string value of key in a mapping node, or "".
+func peekString(n ast.Node, key string) string {
+	var values []*ast.MappingValueNode
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		values = v.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{v}
+	}
+	for _, mv := range values {
+		if keyString(mv.Key) == key {
+			if s, ok := mv.Value.(*ast.StringNode); ok {
+				return s.Value
+			}
+		}
+	}
+	return ""
 }
 
 // anyKey returns the keys of a mapping node, so that mapping accepts them all.

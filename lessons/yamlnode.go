@@ -65,6 +65,9 @@ func (d *decoder) parse(src []byte, ctx string) (ast.Node, bool) {
 				line = tk.Position.Line + d.lineOffset - 1
 			}
 		}
+		if strings.Contains(msg, "mapping value is not allowed") {
+			msg += ` (quote a value that contains ": ")`
+		}
 		d.add(line, ctx, "invalid YAML: %s", msg)
 		return nil, false
 	}
@@ -226,6 +229,10 @@ func (d *decoder) list(f field, ctx string) []ast.Node {
 	}
 	out := make([]ast.Node, 0, len(seq.Values))
 	for _, v := range seq.Values {
+		if _, alias := v.(*ast.AliasNode); alias {
+			d.unwrap(v, ctx) // reports it
+			continue
+		}
 		out = append(out, d.unwrap(v, ctx))
 	}
 	return out
