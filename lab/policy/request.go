@@ -99,17 +99,17 @@ func (s StatementRef) String() string {
 
 // Decision is the result of [Evaluate].
 type Decision struct {
-	Result Result
+	Result Result `json:"decision"`
 	// Layer is where the decision was made: "identity", "resource",
 	// "boundary", "session", "scp" or "rcp" ("" for requests that are always
 	// allowed, such as sts:GetCallerIdentity).
-	Layer string
+	Layer string `json:"layer,omitempty"`
 	// Statements are the decisive statements: every matching Deny for
 	// ExplicitlyDenied, the matching Allows that grant access for Allowed.
-	Statements []StatementRef
-	// MissingKeys are condition keys that relevant statements referenced
-	// but the request context lacks.
-	MissingKeys []string
+	Statements []StatementRef `json:"statements,omitempty"`
+	// MissingKeys are condition keys that statements matching the action
+	// and resource referenced but the request context lacks.
+	MissingKeys []string `json:"missingContextKeys,omitempty"`
 }
 
 // Layer names.
