@@ -1,0 +1,398 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+)
+
+// Invocation is an `aws …` command line parsed into an SDK call.
+type Invocation struct {
+	Op *Operation
+	// Input is a pointer to the operation's input struct (*kms.EncryptInput).
+	Input any
+	// Output is the --output format (json, text, table).
+	Output string
+	// Query is the --query JMESPath expression, or "".
+	Query string
+	// Profile is --profile: the persona for this one command, or "".
+	Profile string
+	// Region is --region, or "".
+	Region string
+	// Help is set by `aws SERVICE [OPERATION] help`.
+	Help    bool
+	Service *Service
+}
+
+// global options of the AWS CLI: true when they take a value.
+var globalFlags = map[string]bool{
+	"output": true, "query": true, "profile": true, "region": true, "cli-binary-format": true,
+	"cli-input-json": true, "color": true, "cli-read-timeout": true, "cli-connect-timeout": true,
+	"no-cli-pager": false, "no-paginate": false, "no-verify-ssl": false, "no-sign-request": false,
+	"debug": false, "no-cli-auto-prompt": false, "endpoint-url": true, "ca-bundle": true,
+	"cli-input-yaml": true, "generate-cli-skeleton": false, "cli-auto-prompt": false, "version": false,
+}
+
+// GlobalFlags lists the global options the console accepts, sorted.
+func GlobalFlags() []string {
+	m := make(map[string]any, len(globalFlags))
+	for k := range globalFlags {
+		m[k] = nil
+	}
+	return sortedKeys(m)
+}
+
+// Parse parses the words of an `aws …` command (words[0] == "aws").
+// resolve maps file:// and fileb:// paths to files (relative to the
+// workspace). The input is built but not validated: required members are
+// the SDK's to check, as the CLI leaves them to botocore.
+func Parse(words []string, resolve func(string) string) (*Invocation, error) {
+	if len(words) == 0 || words[0] != "aws" {
+		return nil, usagef("a console command starts with aws")
+	}
+	inv := &Invocation{Output: FormatJSON}
+	var (
+		positional []string
+		rest       []string // words after the operation
+		globals    = map[string]string{}
+	)
+	i := 1
+	for ; i < len(words) && len(positional) < 2; i++ {
+		w := words[i]
+		if strings.HasPrefix(w, "--") {
+			name, val, hasVal := strings.Cut(w[2:], "=")
+			takes, ok := globalFlags[name]
+			if !ok {
+				if len(positional) == 0 {
+					return nil, usagef("the following arguments are required: command")
+				}
+				return nil, usagef("the following arguments are required: operation")
+			}
+			if takes && !hasVal {
+				if i+1 >= len(words) {
+					return nil, usagef("argument --%s: expected one argument", name)
+				}
+				i++
+				val = words[i]
+			}
+			globals[name] = val
+			continue
+		}
+		positional = append(positional, w)
+	}
+	rest = words[i:]
+	if len(positional) == 0 {
+		return nil, usagef("the following arguments are required: command")
+	}
+	svc := LookupService(positional[0])
+	if svc == nil {
+		return nil, invalidChoice("command", positional[0], ServiceNames())
+	}
+	inv.Service = svc
+	if len(positional) == 1 {
+		return nil, usagef("the following arguments are required: operation")
+	}
+	if positional[1] == "help" {
+		inv.Help = true
+		return inv, nil
+	}
+	op := svc.Operation(positional[1])
+	if op == nil {
+		return nil, invalidChoice("operation", positional[1], svc.OperationNames())
+	}
+	inv.Op = op
+	input := reflect.New(op.input)
+	a := assigner{}
+	type flagValue struct {
+		p     *Param
+		words []string
+		neg   bool
+	}
+	var (
+		values  []flagValue
+		unknown []string
+	)
+	for j := 0; j < len(rest); j++ {
+		w := rest[j]
+		if w == "help" && j == 0 && len(rest) == 1 {
+			inv.Help = true
+			return inv, nil
+		}
+		if !strings.HasPrefix(w, "--") {
+			unknown = append(unknown, w)
+			continue
+		}
+		name, val, hasVal := strings.Cut(w[2:], "=")
+		if takes, ok := globalFlags[name]; ok && op.Param(name) == nil {
+			if takes && !hasVal {
+				if j+1 >= len(rest) {
+					return nil, usagef("argument --%s: expected one argument", name)
+				}
+				j++
+				val = rest[j]
+			}
+			globals[name] = val
+			continue
+		}
+		p := op.Param(name)
+		neg := false
+		if p == nil && strings.HasPrefix(name, "no-") {
+			if q := op.Param(strings.TrimPrefix(name, "no-")); q != nil && q.IsBool() {
+				p, neg = q, true
+			}
+		}
+		if p == nil {
+			unknown = append(unknown, w)
+			continue
+		}
+		fv := flagValue{p: p, neg: neg}
+		switch {
+		case p.IsBool():
+			if hasVal {
+				return nil, usagef("argument --%s: ignored explicit argument '%s'", name, val)
+			}
+		case hasVal:
+			fv.words = []string{val}
+		case p.IsList():
+			for j+1 < len(rest) && !strings.HasPrefix(rest[j+1], "--") {
+				j++
+				fv.words = append(fv.words, rest[j])
+			}
+			if len(fv.words) == 0 {
+				return nil, usagef("argument --%s: expected at least one argument", name)
+			}
+		default:
+			if j+1 >= len(rest) || strings.HasPrefix(rest[j+1], "--") {
+				return nil, usagef("argument --%s: expected one argument", name)
+			}
+			j++
+			fv.words = []string{rest[j]}
+		}
+		values = append(values, fv)
+	}
+	if len(unknown) > 0 {
+		return nil, unknownOptions(op, unknown)
+	}
+	if err := inv.applyGlobals(globals, &a); err != nil {
+		return nil, err
+	}
+	if src, ok := globals["cli-input-json"]; ok {
+		doc, err := loadParam(src, resolve)
+		if err != nil {
+			return nil, &paramError{"cli-input-json", err}
+		}
+		var m map[string]any
+		if err := decodeJSON(asText(doc), &m); err != nil {
+			return nil, &paramError{"cli-input-json", err}
+		}
+		if err := a.assignStruct(input.Elem(), m, ""); err != nil {
+			return nil, err
+		}
+	}
+	for _, fv := range values {
+		field := input.Elem().FieldByIndex(fv.p.index)
+		if fv.p.IsBool() {
+			if err := a.assign(field, !fv.neg, fv.p.Member); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		x, err := cliValue(fv.p, fv.words, resolve)
+		if err != nil {
+			return nil, &paramError{fv.p.Flag, err}
+		}
+		if err := a.assign(field, x, fv.p.Member); err != nil {
+			return nil, err
+		}
+	}
+	inv.Input = input.Interface()
+	return inv, nil
+}
+
+func (inv *Invocation) applyGlobals(g map[string]string, a *assigner) error {
+	for name, val := range g {
+		switch name {
+		case "output":
+			switch val {
+			case FormatJSON, FormatText, FormatTable:
+				inv.Output = val
+			default:
+				return usagef("argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off")
+			}
+		case "query":
+			inv.Query = val
+		case "profile":
+			inv.Profile = val
+		case "region":
+			inv.Region = val
+		case "cli-binary-format":
+			switch val {
+			case "base64":
+			case "raw-in-base64-out":
+				a.rawIn = true
+			default:
+				return usagef("argument --cli-binary-format: Invalid choice, valid choices are:\n\nbase64                                   | raw-in-base64-out")
+			}
+		case "endpoint-url", "ca-bundle", "no-sign-request":
+			return usagef("--%s is not available in the lab console: it always talks to the current target", name)
+		case "cli-input-yaml", "generate-cli-skeleton", "cli-auto-prompt", "version":
+			return usagef("--%s is not available in the lab console", name)
+		}
+	}
+	return nil
+}
+
+// cliValue converts a flag's words to a value for the assigner.
+func cliValue(p *Param, words []string, resolve func(string) string) (any, error) {
+	t := deref(p.typ)
+	vals := make([]any, len(words))
+	for i, w := range words {
+		v, err := loadParam(w, resolve)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	text := asText
+	switch {
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8: // blob
+		if b, ok := vals[0].([]byte); ok && strings.HasPrefix(words[0], "fileb://") {
+			return rawBytes(b), nil
+		}
+		return text(vals[0]), nil
+	case t.Kind() == reflect.Slice:
+		if len(vals) == 1 && strings.HasPrefix(strings.TrimSpace(text(vals[0])), "[") {
+			var x any
+			if err := decodeJSON(text(vals[0]), &x); err != nil {
+				return nil, err
+			}
+			return x, nil
+		}
+		elem := deref(t.Elem())
+		structured := elem.Kind() == reflect.Struct && elem != timeType || elem.Kind() == reflect.Map
+		var out []any
+		for _, v := range vals {
+			s := text(v)
+			if structured {
+				x, err := structuredValue(s)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, x)
+				continue
+			}
+			if len(vals) == 1 {
+				return splitShorthandList(s)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	case t.Kind() == reflect.Struct && t != timeType, t.Kind() == reflect.Map:
+		return structuredValue(text(vals[0]))
+	}
+	return text(vals[0]), nil
+}
+
+// structuredValue parses a structure or map: JSON when it looks like
+// JSON, shorthand otherwise.
+func structuredValue(s string) (any, error) {
+	if strings.HasPrefix(strings.TrimSpace(s), "{") {
+		var x any
+		if err := decodeJSON(s, &x); err != nil {
+			return nil, err
+		}
+		return x, nil
+	}
+	return parseShorthand(s)
+}
+
+// decodeJSON decodes with numbers kept exact.
+func decodeJSON(s string, v any) error {
+	d := json.NewDecoder(bytes.NewReader([]byte(s)))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return fmt.Errorf("Invalid JSON: %v\nJSON received: %s", err, s)
+	}
+	if d.More() {
+		return fmt.Errorf("Invalid JSON: extra data after the value\nJSON received: %s", s)
+	}
+	return nil
+}
+
+// loadParam reads file:// (text) and fileb:// (bytes) values; other words
+// are returned as strings.
+func loadParam(w string, resolve func(string) string) (any, error) {
+	var path string
+	switch {
+	case strings.HasPrefix(w, "fileb://"):
+		path = strings.TrimPrefix(w, "fileb://")
+	case strings.HasPrefix(w, "file://"):
+		path = strings.TrimPrefix(w, "file://")
+	default:
+		return w, nil
+	}
+	full := path
+	if resolve != nil {
+		full = resolve(path)
+	}
+	b, err := os.ReadFile(full)
+	if err != nil {
+		reason := "No such file or directory"
+		if !os.IsNotExist(err) {
+			reason = strings.TrimPrefix(err.Error(), "open "+full+": ")
+		}
+		return nil, fmt.Errorf("Unable to load paramfile %s: [Errno 2] %s: '%s'", w, reason, filepath.ToSlash(path))
+	}
+	return b, nil
+}
+
+func invalidChoice(what, got string, choices []string) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "argument %s: Invalid choice, valid choices are:\n\n", what)
+	if sugg := closeMatches(got, choices); len(sugg) > 0 {
+		b.Reset()
+		fmt.Fprintf(&b, "argument %s: Invalid choice: '%s', maybe you meant:\n", what, got)
+		for _, s := range sugg {
+			b.WriteString("\n  * " + s)
+		}
+		return &usageError{b.String()}
+	}
+	for i := 0; i < len(choices); i += 2 {
+		line := fmt.Sprintf("%-40s", choices[i])
+		if i+1 < len(choices) {
+			line += " | " + fmt.Sprintf("%-40s", choices[i+1])
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	return &usageError{strings.TrimRight(b.String(), "\n")}
+}
+
+func unknownOptions(op *Operation, unknown []string) error {
+	msg := "Unknown options: " + strings.Join(unknown, ", ")
+	for _, u := range unknown {
+		if !strings.HasPrefix(u, "--") {
+			continue
+		}
+		name, _, _ := strings.Cut(u[2:], "=")
+		if s := closeMatches(name, op.flags); len(s) > 0 {
+			msg += fmt.Sprintf("\n\nUnknown option: '--%s', maybe you meant:\n\n  * --%s", name, strings.Join(s, "\n  * --"))
+			break
+		}
+	}
+	return &usageError{msg}
+}
+
+// asText is a loaded parameter as text.
+func asText(v any) string {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	}
+	return fmt.Sprint(v)
+}
