@@ -20,6 +20,9 @@ func (ps *parser) conditions(v jvalue, el string, vars bool) ([]Condition, *Synt
 		opEl := el + "." + om.key
 		op, set, ifExists, ok := parseOperator(om.key)
 		if !ok {
+			if strings.EqualFold(strings.TrimSuffix(strings.ToLower(om.key), "ifexists"), "null") {
+				return nil, ps.errAt(om.keyOff, opEl, "the Null operator cannot be combined with IfExists")
+			}
 			return nil, ps.errAt(om.keyOff, opEl, "invalid condition type %q", om.key)
 		}
 		if om.val.kind != jObject {
