@@ -15,6 +15,7 @@ package svc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -146,6 +147,11 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// ErrUnknownOperation is returned by Handle for an operation the service
+// does not implement; the front end renders AWS's error for the protocol
+// (UnknownOperationException for JSON, InvalidAction for Query).
+var ErrUnknownOperation = errors.New("unknown operation")
 
 // Errorf builds an *Error with a formatted message.
 func Errorf(status int, code, format string, args ...any) *Error {

@@ -1,0 +1,51 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/seclab-dev/seclab/lab/sandbox/iam"
+)
+
+// Config returns an aws-sdk-go-v2 configuration that calls this sandbox as
+// persona: "learner", any IAM user of account 111122223333 that has an
+// access key ("bob"), or NAME@ACCOUNT for another account
+// ("learner@444455556666"). The key is looked up at each call, so a
+// persona whose key is created later works once it exists; until then
+// calls fail with a clear error. Retries are off so tests see every
+// failure as it happened.
+func (s *Server) Config(persona string) aws.Config {
+	name, account, ok := strings.Cut(persona, "@")
+	if !ok {
+		account = iam.LearnerAccount
+	}
+	provider := aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		id, secret, ok, err := s.iam.PersonaKey(account, name)
+		if err != nil {
+			return aws.Credentials{}, fmt.Errorf("sandbox persona %q: %w", persona, err)
+		}
+		if !ok {
+			return aws.Credentials{}, fmt.Errorf("sandbox persona %q: no active access key for IAM user %s in account %s", persona, name, account)
+		}
+		return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "seclab sandbox"}, nil
+	})
+	return s.config(provider)
+}
+
+// ConfigWith returns a configuration that calls this sandbox with the given
+// credentials (for example the temporary ones AssumeRole returned).
+func (s *Server) ConfigWith(c aws.Credentials) aws.Config {
+	return s.config(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) { return c, nil }))
+}
+
+func (s *Server) config(p aws.CredentialsProvider) aws.Config {
+	return aws.Config{
+		Region:           s.opts.region,
+		Credentials:      p,
+		BaseEndpoint:     aws.String(s.URL),
+		Retryer:          func() aws.Retryer { return aws.NopRetryer{} },
+		RetryMaxAttempts: 1,
+	}
+}
