@@ -22,11 +22,11 @@ const (
 type sigKind int
 
 const (
-	sigMissing       sigKind = iota + 1 // no Authorization at all
-	sigIncomplete                       // Authorization present but malformed
-	sigUnknownKey                       // access key or session token not recognized
-	sigMismatch                         // signature (or scope, or time) does not verify
-	sigExpiredToken                     // session credentials past their expiry
+	sigMissing      sigKind = iota + 1 // no Authorization at all
+	sigIncomplete                      // Authorization present but malformed
+	sigUnknownKey                      // access key or session token not recognized
+	sigMismatch                        // signature (or scope, or time) does not verify
+	sigExpiredToken                    // session credentials past their expiry
 )
 
 // sigError is a SigV4 verification failure with AWS's message.

@@ -12,7 +12,9 @@ import (
 // aws-semantics.md §4.8). Findings without a known IAM text fall back to
 // IAM's generic "Syntax errors in policy.".
 
-func validateIdentity(doc string) error { return validate(doc, policy.Identity, "Syntax errors in policy.") }
+func validateIdentity(doc string) error {
+	return validate(doc, policy.Identity, "Syntax errors in policy.")
+}
 
 func validateManaged(doc string) error {
 	if nonWhitespace(doc) > maxManagedSize {
