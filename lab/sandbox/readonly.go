@@ -1,26 +1,34 @@
 package sandbox
 
-import "strings"
+import (
+	"strings"
+	"sync"
+
+	"github.com/seclab-dev/seclab/lab/policy"
+)
+
+var readOnlyCache sync.Map // action → bool
 
 // isReadOnly reports whether an action changes nothing (watch mode
-// re-runs checks only after writes). Reads are the Get/List/Describe
-// families, the simulator, and KMS's cryptographic operations, which use
-// a key without changing it.
+// re-runs checks only after writes): the evaluator's action catalog says
+// so for kms, secretsmanager, iam and sts (List and Read access levels);
+// other services fall back to the Get/List/Describe naming convention.
 func isReadOnly(action string) bool {
-	_, op, ok := strings.Cut(action, ":")
-	if !ok {
-		return false
+	if v, ok := readOnlyCache.Load(action); ok {
+		return v.(bool)
 	}
-	for _, p := range []string{"Get", "List", "Describe", "Simulate", "BatchGet"} {
-		if strings.HasPrefix(op, p) {
-			return op != "GetSessionToken"
+	if len(policy.MatchActions(action)) > 0 {
+		// Only catalog actions are cached: the set is bounded.
+		ro := policy.IsReadOnly(action)
+		readOnlyCache.Store(action, ro)
+		return ro
+	}
+	if _, op, ok := strings.Cut(action, ":"); ok {
+		for _, p := range []string{"Get", "List", "Describe", "Validate", "Estimate"} {
+			if strings.HasPrefix(op, p) {
+				return true
+			}
 		}
-	}
-	switch op {
-	case "Encrypt", "Decrypt", "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext",
-		"GenerateDataKeyPair", "GenerateDataKeyPairWithoutPlaintext", "GenerateRandom",
-		"Sign", "Verify", "GenerateMac", "VerifyMac", "DeriveSharedSecret", "ValidateResourcePolicy":
-		return true
 	}
 	return false
 }
