@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/seclab-dev/seclab/lab/sandbox/iam"
+	"github.com/seclab-dev/seclab/lab/sandbox/kms"
+	"github.com/seclab-dev/seclab/lab/sandbox/secretsmanager"
 	"github.com/seclab-dev/seclab/lab/sandbox/sts"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
@@ -22,10 +24,10 @@ func (s *Server) wire(env svc.Env) error {
 	s.Register(s.sts)
 
 	// KMS and Secrets Manager: build KMS first; Secrets Manager takes it as
-	// its own small KMS interface, e.g.
-	//   k := kms.New(env)
-	//   s.Register(k)
-	//   s.Register(secretsmanager.New(env, k))
+	// its own small KMS interface.
+	k := kms.New(env)
+	s.Register(k)
+	s.Register(secretsmanager.New(env, k))
 
 	// CloudFormation calls other services through env.Dispatch, e.g.
 	//   s.Register(cloudformation.New(env))
