@@ -76,7 +76,7 @@ func (s *Service) readValue(r *svc.Request, in getSecretValueInput) (*secretValu
 		clear(plain)
 		out.SecretString = &str
 	}
-	s.touch(r, sec.ARN)
+	s.touch(r, sec.ARN, v.ID)
 	return out, nil
 }
 
@@ -112,17 +112,34 @@ func errNoVersion(id string) error {
 	return &svc.Error{Status: 400, Code: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret value for VersionId: " + id}
 }
 
-// touch records the day of the last read (LastAccessedDate). A failure here
-// must not fail the read, and a secret that changed meanwhile is fine.
-func (s *Service) touch(r *svc.Request, arn string) {
+// touch records the day of the last read (LastAccessedDate) on the secret
+// and the version. It writes at most once a day per version, so reads stay
+// reads; a failure here must not fail the read.
+func (s *Service) touch(r *svc.Request, arn, versionID string) {
 	d := day(now(r))
+	var seen bool
+	_ = s.env.Store.View(func(tx svc.Tx) error {
+		var sec secret
+		ok, err := svc.GetJSON(tx, bucketSecrets, arn, &sec)
+		if ok && err == nil {
+			v := sec.version(versionID)
+			seen = sec.LastAccessed.Equal(d) && (v == nil || v.LastAccessed.Equal(d))
+		}
+		return err
+	})
+	if seen {
+		return
+	}
 	_ = s.env.Store.Update(func(tx svc.Tx) error {
 		var sec secret
 		ok, err := svc.GetJSON(tx, bucketSecrets, arn, &sec)
-		if err != nil || !ok || sec.LastAccessed.Equal(d) {
+		if err != nil || !ok {
 			return err
 		}
 		sec.LastAccessed = d
+		if v := sec.version(versionID); v != nil {
+			v.LastAccessed = d
+		}
 		return svc.PutJSON(tx, bucketSecrets, arn, &sec)
 	})
 }
