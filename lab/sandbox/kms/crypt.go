@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -69,7 +70,7 @@ func (s *Service) encryptRSA(k *keyRecord, plaintext []byte, alg string) ([]byte
 	if max := rsaMaxPlaintext(bits, alg); len(plaintext) > max {
 		return nil, errValidation("Algorithm %s and key spec %s cannot encrypt data larger than %d bytes.", alg, k.Spec, max)
 	}
-	ct, err := rsa.EncryptOAEP(oaepHash(alg), nil, &m.rsa.PublicKey, plaintext, nil)
+	ct, err := rsa.EncryptOAEP(oaepHash(alg), rand.Reader, &m.rsa.PublicKey, plaintext, nil)
 	if err != nil {
 		return nil, errInternal("rsa encrypt", err)
 	}
@@ -81,15 +82,22 @@ func (s *Service) decryptRSA(k *keyRecord, ct []byte, alg string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	pt, err := rsa.DecryptOAEP(oaepHash(alg), nil, m.rsa, ct, nil)
+	pt, err := rsa.DecryptOAEP(oaepHash(alg), rand.Reader, m.rsa, ct, nil)
 	if err != nil {
 		return nil, errInvalidCiphertext()
 	}
 	return pt, nil
 }
 
-// encryptionAlgorithm validates alg (default SYMMETRIC_DEFAULT) for key t.
-func encryptionAlgorithm(t target, alg string) (string, error) {
+// encryptionAlgorithm checks that key t can serve encryption operation op
+// now and validates alg (default SYMMETRIC_DEFAULT) for it.
+func encryptionAlgorithm(t target, alg, op string) (string, error) {
+	if err := checkUsable(t.rec, t.arn); err != nil {
+		return "", err
+	}
+	if err := checkUsage(t, usageEncrypt, op); err != nil {
+		return "", err
+	}
 	if alg == "" {
 		alg = algSymmetric
 	}

@@ -75,7 +75,7 @@ func (s *Service) encryptOp(r *svc.Request) (any, error) {
 		grantTokens: in.GrantTokens, extra: algContext(alg)}); err != nil {
 		return nil, err
 	}
-	if alg, err = encryptionAlgorithm(t, in.EncryptionAlgorithm); err != nil {
+	if alg, err = encryptionAlgorithm(t, in.EncryptionAlgorithm, "Encrypt"); err != nil {
 		return nil, err
 	}
 	if in.DryRun {
@@ -202,13 +202,7 @@ func (s *Service) openCiphertext(r *svc.Request, c ciphertextRequest) ([]byte, t
 		grantTokens: c.tokens, extra: algContext(alg)}); err != nil {
 		return nil, target{}, "", err
 	}
-	if err := checkUsable(t.rec, t.arn); err != nil {
-		return nil, target{}, "", err
-	}
-	if err := checkUsage(t, usageEncrypt, c.op); err != nil {
-		return nil, target{}, "", err
-	}
-	if alg, err = encryptionAlgorithm(t, c.alg); err != nil {
+	if alg, err = encryptionAlgorithm(t, c.alg, c.op); err != nil {
 		return nil, target{}, "", err
 	}
 	if err := checkEncryptionContext(t, c.encCtx); err != nil {
@@ -300,7 +294,7 @@ func (s *Service) reEncryptOp(r *svc.Request) (any, error) {
 		encCtx: in.DestinationEncryptionContext, grantTokens: in.GrantTokens, extra: algContext(dstAlg)}); err != nil {
 		return nil, err
 	}
-	if dstAlg, err = encryptionAlgorithm(dst, in.DestinationEncryptionAlgorithm); err != nil {
+	if dstAlg, err = encryptionAlgorithm(dst, in.DestinationEncryptionAlgorithm, "ReEncrypt"); err != nil {
 		return nil, err
 	}
 	if in.DryRun {

@@ -1,0 +1,72 @@
+package kms
+
+import (
+	"bytes"
+	"maps"
+	"testing"
+)
+
+// FuzzParseBlob feeds arbitrary bytes to the ciphertext parser: it must
+// never panic, and a blob it accepts must round-trip its header.
+func FuzzParseBlob(f *testing.F) {
+	hdr, _ := appendBlobHeader(nil, "1234abcd-12ab-34cd-56ef-1234567890ab", 3)
+	f.Add(append(hdr, make([]byte, blobNonceLen+blobTagLen+5)...))
+	f.Add([]byte{})
+	f.Add([]byte{blobVersion})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := parseBlob(b)
+		if err != nil {
+			return
+		}
+		again, err := appendBlobHeader(nil, p.KeyID, p.Version)
+		if err != nil {
+			t.Fatalf("parsed key id %q does not re-encode: %v", p.KeyID, err)
+		}
+		if !bytes.Equal(again, b[:blobHeaderLen]) || len(p.Nonce) != blobNonceLen || len(p.Ciphertext) < blobTagLen {
+			t.Fatalf("blob %x parsed inconsistently: %+v", b, p)
+		}
+	})
+}
+
+// FuzzContextEncoding checks that the encryption context encoding is
+// injective: it decodes back to the same context, and two contexts built
+// from the same strings split differently never share an encoding.
+func FuzzContextEncoding(f *testing.F) {
+	f.Add("ab", "c", "a", "bc")
+	f.Add("", "", "k", "")
+	f.Add("x\x00\x00\x00\x01", "y", "x", "\x00\x00\x00\x01y")
+	f.Fuzz(func(t *testing.T, k1, v1, k2, v2 string) {
+		m1 := map[string]string{k1: v1}
+		m2 := map[string]string{k2: v2, k1 + "!": v1}
+		for _, m := range []map[string]string{m1, m2} {
+			got, err := parseContext(appendContext(nil, m))
+			if err != nil || !maps.Equal(got, m) {
+				t.Fatalf("context %q round-trips to %q, %v", m, got, err)
+			}
+		}
+		e1, e2 := appendContext(nil, m1), appendContext(nil, m2)
+		if bytes.Equal(e1, e2) != maps.Equal(m1, m2) {
+			t.Fatalf("contexts %q and %q: encodings equal=%v", m1, m2, bytes.Equal(e1, e2))
+		}
+		other := map[string]string{k1 + v1[:len(v1)/2]: v1[len(v1)/2:]}
+		if !maps.Equal(other, m1) && bytes.Equal(appendContext(nil, other), e1) {
+			t.Fatalf("contexts %q and %q share an encoding", other, m1)
+		}
+	})
+}
+
+// FuzzParseContext feeds arbitrary bytes to the context decoder: no panic,
+// and whatever it accepts re-encodes to the same bytes.
+func FuzzParseContext(f *testing.F) {
+	f.Add(appendContext(nil, map[string]string{"a": "b", "c": "d"}))
+	f.Add([]byte{0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := parseContext(b)
+		if err != nil {
+			return
+		}
+		if again := appendContext(nil, m); !bytes.Equal(again, b) {
+			t.Fatalf("%x decodes to %q, which encodes to %x", b, m, again)
+		}
+	})
+}
