@@ -83,4 +83,3 @@ func TestManagedSecretsManagerKey(t *testing.T) {
 	}
 	h.fails("DisableKey", map[string]any{"KeyId": arn}, "UnsupportedOperationException", "*")
 }
-

@@ -108,7 +108,7 @@ func TestDefaultKeyPolicyIsAWSText(t *testing.T) {
 	got := h.must("GetKeyPolicy", map[string]any{"KeyId": id, "PolicyName": "default"})
 	want := map[string]any{
 		"PolicyName": "default",
-		"Policy": "{\n  \"Version\" : \"2012-10-17\",\n  \"Id\" : \"key-default-1\",\n  \"Statement\" : [ {\n    \"Sid\" : \"Enable IAM User Permissions\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : {\n      \"AWS\" : \"arn:aws:iam::111122223333:root\"\n    },\n    \"Action\" : \"kms:*\",\n    \"Resource\" : \"*\"\n  } ]\n}",
+		"Policy":     "{\n  \"Version\" : \"2012-10-17\",\n  \"Id\" : \"key-default-1\",\n  \"Statement\" : [ {\n    \"Sid\" : \"Enable IAM User Permissions\",\n    \"Effect\" : \"Allow\",\n    \"Principal\" : {\n      \"AWS\" : \"arn:aws:iam::111122223333:root\"\n    },\n    \"Action\" : \"kms:*\",\n    \"Resource\" : \"*\"\n  } ]\n}",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("GetKeyPolicy (-want +got):\n%s", diff)
