@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -201,7 +200,7 @@ func (c *Console) Exec(ctx context.Context, line string) (string, error) {
 		return "", &Error{Status: ExitUsage, Message: "edit opens a workspace file in $EDITOR; it is available in the lab's console pane"}
 	}
 	msg := fmt.Sprintf("unknown command %q: commands start with aws, or are one of as, whoami, help, history, time, edit", words[0])
-	if s := closeMatches(words[0], []string{"aws", "as", "whoami", "help", "history", "time", "edit"}); len(s) > 0 {
+	if s := closeMatchesCutoff(words[0], builtins, 0.6); len(s) > 0 {
 		msg += fmt.Sprintf(" (maybe you meant %s?)", s[0])
 	}
 	return "", &Error{Status: ExitUsage, Message: msg}
@@ -262,13 +261,7 @@ func (c *Console) Call(ctx context.Context, persona string, inv *Invocation) (da
 			err = fmt.Errorf("the SDK failed on %s %s: %v", inv.Service.Name, inv.Op.CLIName, r)
 		}
 	}()
-	start := time.Now()
-	out := inv.Op.method.Func.Call([]reflect.Value{reflect.ValueOf(client), reflect.ValueOf(ctx), reflect.ValueOf(inv.Input)})
-	elapsed = time.Since(start)
-	if e, _ := out[1].Interface().(error); e != nil {
-		return nil, elapsed, e
-	}
-	return toTree(out[0].Interface()), elapsed, nil
+	return c.call(ctx, client, inv, inv.NoPaginate)
 }
 
 func (c *Console) client(ctx context.Context, s *Service, persona, region string) (any, error) {

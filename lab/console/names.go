@@ -36,13 +36,18 @@ func Kebab(name string) string {
 // you meant" suggestions (Python difflib's ratio, at least 0.8). Up to
 // three are returned.
 func closeMatches(word string, candidates []string) []string {
+	return closeMatchesCutoff(word, candidates, 0.8)
+}
+
+// closeMatchesCutoff is closeMatches with another similarity cut-off.
+func closeMatchesCutoff(word string, candidates []string, cutoff float64) []string {
 	type scored struct {
 		s     string
 		ratio float64
 	}
 	var out []scored
 	for _, c := range candidates {
-		if r := ratio(word, c); r >= 0.8 {
+		if r := ratio(word, c); r >= cutoff {
 			out = append(out, scored{c, r})
 		}
 	}

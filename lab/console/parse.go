@@ -23,6 +23,9 @@ type Invocation struct {
 	Profile string
 	// Region is --region, or "".
 	Region string
+	// NoPaginate is --no-paginate: print the first page only, as the
+	// service returned it.
+	NoPaginate bool
 	// Help is set by `aws SERVICE [OPERATION] help`.
 	Help    bool
 	Service *Service
@@ -225,6 +228,8 @@ func (inv *Invocation) applyGlobals(g map[string]string, a *assigner) error {
 			}
 		case "query":
 			inv.Query = val
+		case "no-paginate":
+			inv.NoPaginate = true
 		case "profile":
 			inv.Profile = val
 		case "region":
