@@ -50,7 +50,7 @@ var cannedOutputs = map[string]struct {
 		{UserName: aws.String("bob"), UserId: aws.String("AIDABOB"), Arn: aws.String("arn:aws:iam::111122223333:user/bob"), Path: aws.String("/"), CreateDate: &created},
 	}}},
 	"enable-key": {"EnableKey", &kms.EnableKeyOutput{}},
-	"context": {"Decrypt", &kms.DecryptOutput{KeyId: aws.String("k1"), Plaintext: []byte("hello"), EncryptionAlgorithm: kmstypes.EncryptionAlgorithmSpecSymmetricDefault}},
+	"context":    {"Decrypt", &kms.DecryptOutput{KeyId: aws.String("k1"), Plaintext: []byte("hello"), EncryptionAlgorithm: kmstypes.EncryptionAlgorithmSpecSymmetricDefault}},
 }
 
 func TestFormatGolden(t *testing.T) {
