@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 
+	"github.com/seclab-dev/seclab/lab/sandbox/cloudformation"
 	"github.com/seclab-dev/seclab/lab/sandbox/iam"
 	"github.com/seclab-dev/seclab/lab/sandbox/kms"
 	"github.com/seclab-dev/seclab/lab/sandbox/secretsmanager"
@@ -29,8 +30,8 @@ func (s *Server) wire(env svc.Env) error {
 	s.Register(k)
 	s.Register(secretsmanager.New(env, k))
 
-	// CloudFormation calls other services through env.Dispatch, e.g.
-	//   s.Register(cloudformation.New(env))
+	// CloudFormation calls other services through env.Dispatch.
+	s.Register(cloudformation.New(env))
 
 	return nil
 }
