@@ -1,9 +1,9 @@
 package kms
 
 import (
-	"encoding/json"
 	"strings"
 
+	"github.com/seclab-dev/seclab/lab/policy"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
 
@@ -37,12 +37,12 @@ func (s *Service) checkNewPolicy(r *svc.Request, arn, account, doc string, bypas
 	if strings.TrimSpace(doc) == "" {
 		return "", errConstraint("policy", "Member must have length greater than or equal to 1")
 	}
-	pretty, err := prettyPolicy(doc)
-	if err != nil {
-		return "", errMalformedPolicy("The key policy is not valid JSON.") // UNCONFIRMED wording
-	}
 	if err := checkPolicyShape(doc); err != nil {
 		return "", err
+	}
+	pretty, err := prettyPolicy(doc)
+	if err != nil {
+		return "", errMalformedPolicy("this policy contains invalid JSON: " + err.Error())
 	}
 	if bypass {
 		return pretty, nil
@@ -69,21 +69,15 @@ func (s *Service) checkNewPolicy(r *svc.Request, arn, account, doc string, bypas
 	return "", errInternal("lockout check", err)
 }
 
-// checkPolicyShape checks what KMS itself insists on: a Statement element.
-// Statements missing Resource or Action are accepted (they have no
-// effect), as real KMS accepts them (aws-semantics §3.4).
+// checkPolicyShape parses doc as a key policy with lab/policy: the policy
+// grammar, with statements allowed to lack Action or Resource as KMS allows
+// (aws-semantics §3.4). The parser's message (with line and column) is the
+// message of the MalformedPolicyDocumentException.
 func checkPolicyShape(doc string) error {
-	var p struct {
-		Statement json.RawMessage `json:"Statement"`
+	if _, err := policy.ParseKind([]byte(doc), policy.KeyPolicy); err != nil {
+		return errMalformedPolicy(err.Error())
 	}
-	if err := json.Unmarshal([]byte(doc), &p); err != nil || len(p.Statement) == 0 {
-		return errMalformedPolicy("The key policy has no Statement element.") // UNCONFIRMED wording
-	}
-	switch p.Statement[0] {
-	case '[', '{':
-		return nil
-	}
-	return errMalformedPolicy("The Statement element of the key policy is not an object or an array.")
+	return nil
 }
 
 type keyPolicyInput struct {

@@ -101,7 +101,7 @@ func (s *Service) Protocol() svc.Protocol { return svc.JSON }
 func (s *Service) Handle(r *svc.Request) (any, error) {
 	h, ok := s.handlers[r.Operation]
 	if !ok {
-		return nil, &svc.Error{Status: 400, Code: "UnknownOperationException"}
+		return nil, svc.ErrUnknownOperation
 	}
 	if r.Event != nil {
 		r.Event.ReadOnly = isReadOnly(r.Operation)
