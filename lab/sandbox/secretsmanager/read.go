@@ -76,7 +76,7 @@ func (s *Service) readValue(r *svc.Request, in getSecretValueInput) (*secretValu
 		clear(plain)
 		out.SecretString = &str
 	}
-	s.touch(r, sec.ARN, v.ID)
+	s.touch(r, sec, v)
 	return out, nil
 }
 
@@ -113,34 +113,25 @@ func errNoVersion(id string) error {
 }
 
 // touch records the day of the last read (LastAccessedDate) on the secret
-// and the version. It writes at most once a day per version, so reads stay
-// reads; a failure here must not fail the read.
-func (s *Service) touch(r *svc.Request, arn, versionID string) {
+// and the version. It writes at most once a day per version (judged from the
+// copy the read already loaded), so reads stay reads; a failure here must not
+// fail the read.
+func (s *Service) touch(r *svc.Request, sec *secret, v *version) {
 	d := day(now(r))
-	var seen bool
-	_ = s.env.Store.View(func(tx svc.Tx) error {
-		var sec secret
-		ok, err := svc.GetJSON(tx, bucketSecrets, arn, &sec)
-		if ok && err == nil {
-			v := sec.version(versionID)
-			seen = sec.LastAccessed.Equal(d) && (v == nil || v.LastAccessed.Equal(d))
-		}
-		return err
-	})
-	if seen {
+	if sec.LastAccessed.Equal(d) && v.LastAccessed.Equal(d) {
 		return
 	}
 	_ = s.env.Store.Update(func(tx svc.Tx) error {
-		var sec secret
-		ok, err := svc.GetJSON(tx, bucketSecrets, arn, &sec)
+		var cur secret
+		ok, err := svc.GetJSON(tx, bucketSecrets, sec.ARN, &cur)
 		if err != nil || !ok {
 			return err
 		}
-		sec.LastAccessed = d
-		if v := sec.version(versionID); v != nil {
-			v.LastAccessed = d
+		cur.LastAccessed = d
+		if cv := cur.version(v.ID); cv != nil {
+			cv.LastAccessed = d
 		}
-		return svc.PutJSON(tx, bucketSecrets, arn, &sec)
+		return svc.PutJSON(tx, bucketSecrets, sec.ARN, &cur)
 	})
 }
 
