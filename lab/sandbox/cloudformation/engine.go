@@ -168,11 +168,10 @@ func (d *deployment) doCreate(id string, def *template.Resource) error {
 	if err := d.checkRequired(def.Type, props); err != nil {
 		return err
 	}
-	if err := p.create(d, id, props); err != nil {
-		return err
-	}
+	// Record the properties first: if create fails halfway (a role made,
+	// one of its policies refused), rollback must know what to undo.
 	d.st.sealed.Props[id] = normalize(props)
-	return nil
+	return p.create(d, id, props)
 }
 
 func (d *deployment) checkRequired(typ string, props map[string]any) error {
