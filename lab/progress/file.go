@@ -49,8 +49,11 @@ func decode(data []byte) (*file, error) {
 // Save writes the progress file atomically: a temporary file in the same
 // folder, written, flushed to disk and renamed over the old one, so a crash
 // leaves either the old or the new file, never half of one. The file is
-// 0600 and a folder it creates 0700.
+// 0600 and a folder it creates 0700. Progress loaded from "" is not saved.
 func (p *Progress) Save() error {
+	if p.dir == "" {
+		return nil
+	}
 	p.mu.Lock()
 	data, err := json.MarshalIndent(file{Version: formatVersion, Lessons: p.lessons}, "", "  ")
 	p.mu.Unlock()

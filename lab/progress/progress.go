@@ -89,10 +89,14 @@ func DefaultDir() (string, error) {
 }
 
 // Load reads the progress file in dir. A missing file is an empty
-// progress. A file that cannot be parsed is renamed to
+// progress. An empty dir gives progress kept only in memory: Save does
+// nothing. A file that cannot be parsed is renamed to
 // progress.json.corrupt-<time>, progress starts afresh, and Warnings says so.
 func Load(dir string) (*Progress, error) {
 	p := &Progress{dir: dir, lessons: map[string]*Lesson{}, Now: time.Now}
+	if dir == "" {
+		return p, nil
+	}
 	path := filepath.Join(dir, FileName)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {

@@ -72,6 +72,20 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+func TestMemoryOnly(t *testing.T) {
+	p := newAt(t, "")
+	p.MarkStep("demo", "a", StatusPassed)
+	if err := p.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(FileName); err == nil {
+		t.Fatal("memory-only progress wrote a file")
+	}
+	if p.Step("demo", "a").Status != StatusPassed {
+		t.Error("memory-only progress lost a step")
+	}
+}
+
 func TestMissingFileIsEmpty(t *testing.T) {
 	p := newAt(t, t.TempDir())
 	if got := p.Step("demo", "a"); got.Status != StatusOpen {

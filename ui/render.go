@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/glamour/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/seclab-dev/seclab/lessons"
+)
+
+// renderKey identifies one rendering of a lesson's Markdown.
+type renderKey struct {
+	lesson string // pack folder name: unique within a pack
+	width  int
+	style  string
+}
+
+// renderCache keeps rendered lessons; it is shared by the model's copies
+// and written from render commands, hence the lock.
+type renderCache struct {
+	mu sync.Mutex
+	m  map[renderKey]string
+}
+
+func newRenderCache() *renderCache { return &renderCache{m: map[renderKey]string{}} }
+
+func (c *renderCache) get(k renderKey) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.m[k]
+	return s, ok
+}
+
+func (c *renderCache) put(k renderKey, s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) > 64 { // resizing produces many widths; keep the cache small
+		clear(c.m)
+	}
+	c.m[k] = s
+}
+
+// renderedMsg delivers a rendered lesson.
+type renderedMsg struct {
+	key     renderKey
+	content string
+}
+
+// renderCmd renders l's Markdown at width in a command, off the update loop.
+func renderCmd(cache *renderCache, l *lessons.Lesson, k renderKey) tea.Cmd {
+	return func() tea.Msg {
+		if s, ok := cache.get(k); ok {
+			return renderedMsg{key: k, content: s}
+		}
+		s := renderMarkdown(l.Body, k.width, k.style)
+		cache.put(k, s)
+		return renderedMsg{key: k, content: s}
+	}
+}
+
+// renderMarkdown renders md with glamour, wrapped to width. If glamour
+// fails, the plain Markdown is shown wrapped, with the error.
+func renderMarkdown(md string, width int, style string) string {
+	width = max(width, 10)
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	if err == nil {
+		var out string
+		if out, err = r.Render(md); err == nil {
+			return strings.Trim(out, "\n")
+		}
+	}
+	return fmt.Sprintf("(could not render this lesson: %v)\n\n%s", err, ansi.Wordwrap(md, width, ""))
+}
