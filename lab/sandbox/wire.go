@@ -24,6 +24,8 @@ func (s *Server) wire(env svc.Env) error {
 	s.sts = sts.New(env, stsRoles{s.iam})
 	s.Register(s.sts)
 
+	s.Register(adminService{s})
+
 	// KMS and Secrets Manager: build KMS first; Secrets Manager takes it as
 	// its own small KMS interface.
 	k := kms.New(env)

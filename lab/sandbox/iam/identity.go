@@ -263,3 +263,40 @@ func tagMap(tags []Tag) map[string]string {
 	}
 	return m
 }
+
+// KeyedUser is a user with an active access key: a persona the AWS CLI
+// can sign as.
+type KeyedUser struct {
+	User, AccessKeyID, SecretAccessKey string
+}
+
+// KeyedUsers lists the account's users that have an active access key,
+// with their oldest active key, sorted by user name.
+func (s *Service) KeyedUsers(account string) ([]KeyedUser, error) {
+	var out []KeyedUser
+	err := s.env.Store.View(func(tx svc.Tx) error {
+		users, err := listEntities(tx, userKind, account)
+		if err != nil {
+			return err
+		}
+		for _, u := range users {
+			keys, err := userKeys(tx, account, u.Name)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if k.Status != "Active" {
+					continue
+				}
+				pt, err := s.env.Sealer.Open(k.Sealed, keyLabel(k.ID))
+				if err != nil {
+					return fmt.Errorf("access key %s: %w", k.ID, err)
+				}
+				out = append(out, KeyedUser{User: u.Name, AccessKeyID: k.ID, SecretAccessKey: string(pt)})
+				break
+			}
+		}
+		return nil
+	})
+	return out, err
+}
