@@ -1,0 +1,143 @@
+package cloudformation_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/google/go-cmp/cmp"
+)
+
+const updateV1 = `
+Parameters:
+  Note: {Type: String, Default: v1}
+Resources:
+  Key:
+    Type: AWS::KMS::Key
+  Secret:
+    Type: AWS::SecretsManager::Secret
+    Properties:
+      Name: app/secret
+      Description: !Ref Note
+      KmsKeyId: !Ref Key
+      GenerateSecretString:
+        SecretStringTemplate: '{"user":"app"}'
+        GenerateStringKey: password
+        PasswordLength: 20
+        ExcludePunctuation: true
+`
+
+const updateV2 = updateV1 + `  Alias:
+    Type: AWS::KMS::Alias
+    Properties:
+      AliasName: alias/app
+      TargetKeyId: !Ref Key
+`
+
+func TestUpdateCreatesChangesAndRemoves(t *testing.T) {
+	l := newLab(t)
+	ctx := context.Background()
+	st := l.deploy(t, "app", updateV1, nil)
+	if st.StackStatus != cfntypes.StackStatusCreateComplete {
+		t.Fatalf("create: %s", st.StackStatus)
+	}
+	val, err := l.sm.GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: aws.String("app/secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := aws.ToString(val.SecretString); !strings.HasPrefix(s, `{"password":"`) || !strings.Contains(s, `"user":"app"`) || len(s) != len(`{"password":"","user":"app"}`)+20 {
+		t.Errorf("generated secret has the wrong shape (length %d)", len(s))
+	}
+
+	// v2: a new parameter value (in-place update of the secret) and a new alias.
+	cs, err := l.cfn.CreateChangeSet(ctx, &cfn.CreateChangeSetInput{StackName: aws.String("app"), ChangeSetName: aws.String("v2"),
+		TemplateBody: aws.String(updateV2), Parameters: params("Note", "v2")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desc, err := l.cfn.DescribeChangeSet(ctx, &cfn.DescribeChangeSetInput{ChangeSetName: cs.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []string
+	for _, c := range desc.Changes {
+		rc := c.ResourceChange
+		changes = append(changes, string(rc.Action)+" "+aws.ToString(rc.LogicalResourceId)+" "+string(rc.Replacement))
+	}
+	if d := cmp.Diff([]string{"Add Alias ", "Modify Secret False"}, changes); d != "" {
+		t.Errorf("changes (-want +got):\n%s", d)
+	}
+	if _, err := l.cfn.ExecuteChangeSet(ctx, &cfn.ExecuteChangeSetInput{ChangeSetName: cs.Id}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cfn.NewStackUpdateCompleteWaiter(l.cfn).Wait(ctx, &cfn.DescribeStacksInput{StackName: aws.String("app")}, 5e9); err != nil {
+		t.Fatalf("update waiter: %v", err)
+	}
+	d, err := l.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("app/secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(d.Description) != "v2" {
+		t.Errorf("description = %q", aws.ToString(d.Description))
+	}
+	if _, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/app")}); err != nil {
+		t.Errorf("alias after update: %v", err)
+	}
+
+	// A failing update rolls back: the description returns to v2.
+	bad := updateV2 + "  Broken:\n    Type: AWS::KMS::Alias\n    DependsOn: Secret\n    Properties:\n      AliasName: not-an-alias\n      TargetKeyId: !Ref Key\n"
+	if _, err := l.cfn.UpdateStack(ctx, &cfn.UpdateStackInput{StackName: aws.String("app"), TemplateBody: aws.String(bad), Parameters: params("Note", "v3")}); err != nil {
+		t.Fatal(err)
+	}
+	st = l.stack(t, "app")
+	if st.StackStatus != cfntypes.StackStatusUpdateRollbackComplete {
+		t.Fatalf("after failing update: %s", st.StackStatus)
+	}
+	d, err = l.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("app/secret")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if aws.ToString(d.Description) != "v2" {
+		t.Errorf("description after rollback = %q, want v2", aws.ToString(d.Description))
+	}
+	if got := st.Parameters[0]; aws.ToString(got.ParameterValue) != "v2" {
+		t.Errorf("parameter after rollback = %s", aws.ToString(got.ParameterValue))
+	}
+
+	// Back to v1: the alias is removed during cleanup.
+	if _, err := l.cfn.UpdateStack(ctx, &cfn.UpdateStackInput{StackName: aws.String("app"), TemplateBody: aws.String(updateV1), Parameters: params("Note", "v1")}); err != nil {
+		t.Fatal(err)
+	}
+	if st := l.stack(t, "app"); st.StackStatus != cfntypes.StackStatusUpdateComplete {
+		t.Fatalf("after removing the alias: %s", st.StackStatus)
+	}
+	if _, err := l.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/app")}); !strings.HasPrefix(apiCode(err), "NotFoundException") {
+		t.Errorf("alias after removal: %s", apiCode(err))
+	}
+	if _, ok := l.resources(t, "app")["Alias"]; ok {
+		t.Errorf("removed alias still listed")
+	}
+
+	// The same template and parameters again: nothing to do.
+	cs2, err := l.cfn.CreateChangeSet(ctx, &cfn.CreateChangeSetInput{StackName: aws.String("app"), ChangeSetName: aws.String("same"),
+		TemplateBody: aws.String(updateV1), Parameters: []cfntypes.Parameter{{ParameterKey: aws.String("Note"), UsePreviousValue: aws.Bool(true)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cfn.NewChangeSetCreateCompleteWaiter(l.cfn).Wait(ctx, &cfn.DescribeChangeSetInput{ChangeSetName: cs2.Id}, 5e9)
+	if err == nil {
+		t.Fatal("the empty change set did not fail")
+	}
+	same, err := l.cfn.DescribeChangeSet(ctx, &cfn.DescribeChangeSetInput{ChangeSetName: cs2.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if same.Status != cfntypes.ChangeSetStatusFailed || aws.ToString(same.StatusReason) != "The submitted information didn't contain changes. Submit different information to create a change set." {
+		t.Errorf("empty change set: %s %q", same.Status, aws.ToString(same.StatusReason))
+	}
+}
