@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/seclab-dev/seclab/lab/sandbox"
-	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
 
 // TestAWSCLIScripts runs cmd/seclab/testdata/script/secretsmanager_*.txtar
@@ -33,6 +32,9 @@ func TestAWSCLIScripts(t *testing.T) {
 	files, err := filepath.Glob("../../../cmd/seclab/testdata/script/secretsmanager_*.txtar")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts found: %v", err)
+	}
+	if testing.Short() {
+		t.Skip("the AWS CLI scripts take tens of seconds; skipped with -short")
 	}
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the aws CLI is not installed")
@@ -131,5 +133,3 @@ func appendProfile(dir, name, id, secret string) error {
 	_, err = fmt.Fprintf(f, "[%s]\naws_access_key_id = %s\naws_secret_access_key = %s\n", name, id, secret)
 	return err
 }
-
-var _ = svc.JSON
