@@ -56,8 +56,9 @@ type Options struct {
 	Width int
 	// Endpoint is shown in connection errors ("http://127.0.0.1:4566").
 	Endpoint string
-	// OnCall, if set, is told about every AWS call the console makes
-	// (watch mode re-runs checks after them).
+	// OnCall, if set, is told about every AWS call of a command line
+	// given to Exec (watch mode re-runs checks after them); calls made
+	// through Run directly (checks, setup) are not reported.
 	OnCall func(Result)
 }
 
@@ -176,6 +177,7 @@ func (c *Console) Exec(ctx context.Context, line string) (string, error) {
 	switch words[0] {
 	case "aws":
 		r := c.Run(ctx, "", words)
+		c.notify(r)
 		if r.Err != nil {
 			return r.Output, r.Err
 		}
@@ -243,10 +245,14 @@ func (c *Console) Run(ctx context.Context, persona string, words []string) Resul
 		}
 		res.Output = out
 	}
-	if c.opts.OnCall != nil {
-		c.opts.OnCall(res)
-	}
 	return res
+}
+
+// notify tells OnCall about a command the learner ran.
+func (c *Console) notify(r Result) {
+	if c.opts.OnCall != nil && r.Operation != "" {
+		c.opts.OnCall(r)
+	}
 }
 
 // Call makes the SDK call of a parsed invocation as persona and returns
@@ -331,6 +337,7 @@ func (c *Console) timeCommand(ctx context.Context, args []string) (string, error
 			return "", &Error{Status: ExitFailure, Message: "interrupted", err: err}
 		}
 		last = c.Run(ctx, "", args[1:])
+		c.notify(last)
 		if last.Err != nil {
 			return "", last.Err
 		}

@@ -1,0 +1,50 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// copyStarterFiles copies the lesson's files/ into the workspace. A file
+// that already exists is the learner's and is never overwritten.
+func (s *Session) copyStarterFiles() error {
+	if err := os.MkdirAll(s.ws, 0o700); err != nil {
+		return fmt.Errorf("create workspace: %w", err)
+	}
+	if s.lesson.Files == nil {
+		return nil
+	}
+	return fs.WalkDir(s.lesson.Files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if p == "." || d.IsDir() {
+			return nil
+		}
+		dst := filepath.Join(s.ws, filepath.FromSlash(p))
+		if _, err := os.Lstat(dst); err == nil {
+			return nil
+		}
+		b, err := fs.ReadFile(s.lesson.Files, p)
+		if err != nil {
+			return fmt.Errorf("read starter file %s: %w", p, err)
+		}
+		return writeWorkspaceFile(dst, b)
+	})
+}
+
+func writeWorkspaceFile(dst string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(dst, b, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", dst, err)
+	}
+	return nil
+}
