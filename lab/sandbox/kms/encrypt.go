@@ -48,7 +48,7 @@ func checkGrantTokens(tokens []string) error {
 
 func (s *Service) encryptOp(r *svc.Request) (any, error) {
 	var in encryptInput
-	if err := r.Decode(&in); err != nil {
+	if err := decodeHot(r, &in); err != nil {
 		return nil, err
 	}
 	if in.Plaintext == nil {
@@ -117,7 +117,7 @@ func (o *decryptOutput) MarshalJSON() ([]byte, error) {
 
 func (s *Service) decryptOp(r *svc.Request) (any, error) {
 	var in decryptInput
-	if err := r.Decode(&in); err != nil {
+	if err := decodeHot(r, &in); err != nil {
 		return nil, err
 	}
 	return s.decrypt(r, &in)

@@ -2,8 +2,11 @@ package kms
 
 import (
 	"bytes"
+	"encoding/json"
 	"maps"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // FuzzParseBlob feeds arbitrary bytes to the ciphertext parser: it must
@@ -69,4 +72,35 @@ func FuzzParseContext(f *testing.F) {
 			t.Fatalf("%x decodes to %q, which encodes to %x", b, m, again)
 		}
 	})
+}
+
+// FuzzFastDecode checks the hot operations' fast input reader against
+// encoding/json: whenever the fast reader accepts a body, encoding/json
+// must decode it to exactly the same value.
+func FuzzFastDecode(f *testing.F) {
+	f.Add([]byte(`{"KeyId":"alias/x","Plaintext":"aGk=","EncryptionContext":{"a":"b"},"GrantTokens":["t"],"DryRun":false}`))
+	f.Add([]byte(`{"CiphertextBlob":"AAEC","EncryptionContext":null,"KeyId":"k","EncryptionAlgorithm":"SYMMETRIC_DEFAULT"}`))
+	f.Add([]byte(`{"KeyId":"k","Message":"","MessageType":"RAW","SigningAlgorithm":"ECDSA_SHA_256","Signature":null}`))
+	f.Add([]byte(` { } `))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkFast(t, body, &encryptInput{}, &encryptInput{})
+		checkFast(t, body, &decryptInput{}, &decryptInput{})
+		checkFast(t, body, &signInput{}, &signInput{})
+	})
+}
+
+func checkFast[T any, P interface {
+	*T
+	fieldReader
+}](t *testing.T, body []byte, fast, slow P) {
+	t.Helper()
+	if !decodeFast(body, fast.field) {
+		return
+	}
+	if err := json.Unmarshal(body, slow); err != nil {
+		t.Fatalf("fast reader accepted %q, encoding/json did not: %v", body, err)
+	}
+	if diff := cmp.Diff(slow, fast, cmp.AllowUnexported()); diff != "" {
+		t.Fatalf("fast reader disagrees with encoding/json on %q (-json +fast):\n%s", body, diff)
+	}
 }

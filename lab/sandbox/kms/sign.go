@@ -108,7 +108,7 @@ func (s *Service) prepareSign(r *svc.Request, in *signInput, op string) (target,
 
 func (s *Service) signOp(r *svc.Request) (any, error) {
 	var in signInput
-	if err := r.Decode(&in); err != nil {
+	if err := decodeHot(r, &in); err != nil {
 		return nil, err
 	}
 	t, digest, err := s.prepareSign(r, &in, "Sign")
@@ -150,7 +150,7 @@ func errInvalidSignature() *svc.Error {
 
 func (s *Service) verifyOp(r *svc.Request) (any, error) {
 	var in signInput
-	if err := r.Decode(&in); err != nil {
+	if err := decodeHot(r, &in); err != nil {
 		return nil, err
 	}
 	t, digest, err := s.prepareSign(r, &in, "Verify")
