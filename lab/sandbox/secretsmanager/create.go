@@ -74,12 +74,6 @@ func (s *Service) createSecret(r *svc.Request) (any, error) {
 	keyID := keyFor(sec)
 	out := createSecretOutput{ARN: arn, Name: in.Name}
 	if val.present() {
-		if keyID == defaultKeyAlias {
-			if sec.KeyARN, err = s.resolveDefault(r); err != nil {
-				return nil, err
-			}
-			keyID = sec.KeyARN
-		}
 		v, err := s.newVersion(r, sec, keyID, in.ClientRequestToken, val, []string{stageCurrent})
 		if err != nil {
 			return nil, err

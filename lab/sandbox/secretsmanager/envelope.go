@@ -36,12 +36,7 @@ func keyFor(sec *secret) string {
 // data key from KMS as the caller, AES-256-GCM locally, the plaintext data
 // key dropped.
 func (s *Service) seal(r *svc.Request, arn, keyID string, v *version, value []byte) error {
-	if keyID == defaultKeyAlias {
-		// KMS creates aws/secretsmanager on first use.
-		if _, err := s.keys.ResolveKeyFor(r, s.via(r), keyID); err != nil {
-			return kmsError(err, true)
-		}
-	}
+	// For alias/aws/secretsmanager, KMS creates the key on first use.
 	dk, blob, keyARN, err := s.keys.GenerateDataKeyFor(r, s.via(r), keyID, encryptionContext(arn, v.ID))
 	if err != nil {
 		return kmsError(err, true)

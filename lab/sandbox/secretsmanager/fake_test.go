@@ -234,6 +234,7 @@ func ctxAAD(ctx map[string]string) []byte {
 }
 
 func (k *fakeKMS) GenerateDataKeyFor(r *svc.Request, via, keyID string, ctx map[string]string) ([]byte, []byte, string, error) {
+	k.ensureDefault(keyID)
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	key, err := k.use(r, "GenerateDataKey", via, keyID, ctx)
@@ -269,15 +270,19 @@ func (k *fakeKMS) DecryptFor(r *svc.Request, via string, blob []byte, ctx map[st
 	return pt, key.arn, nil
 }
 
-func (k *fakeKMS) ResolveKeyFor(r *svc.Request, via, keyID string) (string, error) {
+// ensureDefault creates aws/secretsmanager on first use, as KMS does.
+func (k *fakeKMS) ensureDefault(keyID string) {
 	k.mu.Lock()
-	if keyID == defaultKeyAlias {
-		if _, ok := k.aliases[keyID]; !ok {
-			k.mu.Unlock()
-			k.createKey(keyID)
-			k.mu.Lock()
-		}
+	_, ok := k.aliases[defaultKeyAlias]
+	k.mu.Unlock()
+	if keyID == defaultKeyAlias && !ok {
+		k.createKey(defaultKeyAlias)
 	}
+}
+
+func (k *fakeKMS) ResolveKeyFor(r *svc.Request, via, keyID string) (string, error) {
+	k.ensureDefault(keyID)
+	k.mu.Lock()
 	defer k.mu.Unlock()
 	key, err := k.use(r, "DescribeKey", via, keyID, nil)
 	if err != nil {

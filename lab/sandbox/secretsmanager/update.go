@@ -69,11 +69,6 @@ func (s *Service) updateSecret(r *svc.Request) (any, error) {
 			work.KmsKeyID = ""
 		}
 		work.KeyARN = ""
-		if work.KmsKeyID == "" {
-			if work.KeyARN, err = s.resolveDefault(r); err != nil {
-				return nil, err
-			}
-		}
 	}
 	var newVersion *version
 	var reencrypted []*version
@@ -94,8 +89,8 @@ func (s *Service) updateSecret(r *svc.Request) (any, error) {
 		if reencrypted, err = s.reencrypt(r, work); err != nil {
 			return nil, err
 		}
-		if len(reencrypted) == 0 && work.KmsKeyID != "" {
-			if work.KeyARN, err = s.checkKey(r, sec.ARN, work.KmsKeyID); err != nil {
+		if len(reencrypted) == 0 {
+			if work.KeyARN, err = s.checkKey(r, sec.ARN, keyFor(work)); err != nil {
 				return nil, err
 			}
 		} else if len(reencrypted) > 0 {
