@@ -1,6 +1,7 @@
 package secretsmanager
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -204,7 +205,7 @@ func TestRotation(t *testing.T) {
 
 func TestUnknownOperationAndBadBody(t *testing.T) {
 	h := newHarness(t)
-	if _, err := h.call("alice", "MakeCoffee", m{}); !strings.HasPrefix(code(err), "UnknownOperationException") {
+	if _, err := h.call("alice", "MakeCoffee", m{}); !errors.Is(err, svc.ErrUnknownOperation) {
 		t.Errorf("unknown op: %s", code(err))
 	}
 	r := &svc.Request{Operation: "CreateSecret", Body: []byte("{not json"), Caller: svc.Caller{Account: "111122223333"}}

@@ -87,7 +87,7 @@ func (s *Service) Protocol() svc.Protocol { return svc.JSON }
 func (s *Service) Handle(r *svc.Request) (any, error) {
 	op, ok := s.ops[r.Operation]
 	if !ok {
-		return nil, &svc.Error{Status: 400, Code: "UnknownOperationException", Message: ""}
+		return nil, svc.ErrUnknownOperation
 	}
 	if r.Event != nil {
 		r.Event.ReadOnly = readOnly(r.Operation)
