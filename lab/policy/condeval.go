@@ -144,6 +144,14 @@ func (c *Condition) matchAny(op opcode, v string, ctx *Context) bool {
 	}
 	for i := range c.vals {
 		p := &c.vals[i]
+		if p.lit && op != opStringEqualsIgnoreCase {
+			// Without wildcards or variables every string and ARN operator
+			// is plain equality.
+			if p.t.raw == v {
+				return true
+			}
+			continue
+		}
 		pattern := op == opStringLike || op == opArnLike || op == opArnEquals
 		s, ok := p.t.resolve(ctx, pattern)
 		if !ok {

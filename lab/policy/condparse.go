@@ -89,9 +89,7 @@ func (c *Condition) compile(vars bool) {
 		switch fam {
 		case famString, famARN:
 			v.t = compileTmpl(s, vars)
-			if c.op == opStringEqualsIgnoreCase || c.op == opStringNotEqualsIgnoreCase {
-				v.t.raw = s
-			}
+			v.lit = !v.t.hasVars() && !hasWildcard(s)
 			v.ok = true
 		case famBinary:
 			v.t = tmpl{raw: s}
@@ -189,10 +187,10 @@ func (st *Statement) compile(vars bool) {
 	switch {
 	case st.Action != nil:
 		st.hasAction = true
-		st.actions = lowerAll(st.Action)
+		st.actions = compileActions(st.Action)
 	case st.NotAction != nil:
 		st.hasAction, st.notAction = true, true
-		st.actions = lowerAll(st.NotAction)
+		st.actions = compileActions(st.NotAction)
 	}
 	list := st.Resource
 	if st.NotResource != nil {
@@ -201,16 +199,18 @@ func (st *Statement) compile(vars bool) {
 	if list != nil {
 		st.hasResource = true
 		st.resources = make([]tmpl, len(list))
+		st.resPats = make([]pattern, len(list))
 		for i, r := range list {
 			st.resources[i] = compileTmpl(r, vars)
+			st.resPats[i] = compilePattern(r)
 		}
 	}
 }
 
-func lowerAll(in []string) []string {
-	out := make([]string, len(in))
+func compileActions(in []string) []pattern {
+	out := make([]pattern, len(in))
 	for i, s := range in {
-		out[i] = strings.ToLower(s)
+		out[i] = compilePattern(strings.ToLower(s))
 	}
 	return out
 }

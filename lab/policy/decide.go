@@ -85,8 +85,8 @@ func (e *evaluator) evaluate(in *Input) Decision {
 		sAllow = e.scan(lSession, in.Session)
 	}
 
-	if len(e.denies) > 0 {
-		return e.finish(ExplicitlyDenied, e.denyLayer(), e.denies)
+	if e.denies.n > 0 {
+		return e.finish(ExplicitlyDenied, e.denyLayer(), &e.denies)
 	}
 	if !scpOK {
 		return e.finish(ImplicitlyDenied, LayerSCP, nil)
@@ -109,7 +109,7 @@ func (e *evaluator) evaluate(in *Input) Decision {
 		if !idOK {
 			return e.finish(ImplicitlyDenied, idLayerFail(), nil)
 		}
-		return e.finish(Allowed, LayerIdentity, e.allows)
+		return e.finish(Allowed, LayerIdentity, &e.allows)
 	}
 	if mustResource && rp == pmNone {
 		return e.finish(ImplicitlyDenied, LayerResource, nil)
@@ -129,7 +129,7 @@ func (e *evaluator) evaluate(in *Input) Decision {
 	if !idOK {
 		layer = LayerResource
 	}
-	return e.finish(Allowed, layer, e.allows)
+	return e.finish(Allowed, layer, &e.allows)
 }
 
 // scanRCP records the matching Denies of a resource control policy.
@@ -146,27 +146,31 @@ func (e *evaluator) scanRCP(n *Named) {
 			continue
 		}
 		if e.applies(st, false) {
-			e.denies = append(e.denies, hit{lRCP, n, st})
+			e.denies.add(hit{lRCP, n, st})
 		}
 	}
 }
 
 // denyLayer names the first layer, in documented order, with a matching Deny.
 func (e *evaluator) denyLayer() string {
-	best := e.denies[0].layer
-	for _, h := range e.denies[1:] {
-		if h.layer < best {
-			best = h.layer
+	best := e.denies.at(0).layer
+	for i := 1; i < e.denies.n; i++ {
+		if l := e.denies.at(i).layer; l < best {
+			best = l
 		}
 	}
 	return layerNames[best]
 }
 
-func (e *evaluator) finish(r Result, layer string, hits []hit) Decision {
-	d := Decision{Result: r, Layer: layer, MissingKeys: e.missing}
-	if len(hits) > 0 {
-		d.Statements = make([]StatementRef, len(hits))
-		for i, h := range hits {
+func (e *evaluator) finish(r Result, layer string, hits *hitList) Decision {
+	d := Decision{Result: r, Layer: layer}
+	if len(e.missing) > 0 {
+		d.MissingKeys = append([]string(nil), e.missing...)
+	}
+	if hits != nil && hits.n > 0 {
+		d.Statements = make([]StatementRef, hits.n)
+		for i := range d.Statements {
+			h := hits.at(i)
 			d.Statements[i] = StatementRef{Policy: h.named.Name, Sid: h.st.Sid, Index: h.st.Index, Effect: h.st.Effect}
 		}
 	}

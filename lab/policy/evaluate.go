@@ -23,6 +23,30 @@ type hit struct {
 	st    *Statement
 }
 
+// hitList collects matching statements without allocating for the first
+// few; it lives inside the evaluator so that it stays on the stack.
+type hitList struct {
+	buf  [6]hit
+	n    int
+	more []hit
+}
+
+func (l *hitList) add(h hit) {
+	if l.n < len(l.buf) {
+		l.buf[l.n] = h
+	} else {
+		l.more = append(l.more, h)
+	}
+	l.n++
+}
+
+func (l *hitList) at(i int) *hit {
+	if i < len(l.buf) {
+		return &l.buf[i]
+	}
+	return &l.more[i-len(l.buf)]
+}
+
 // evaluator holds the state of one evaluation.
 type evaluator struct {
 	in       *Input
@@ -34,8 +58,8 @@ type evaluator struct {
 	isTrust  bool // sts:AssumeRole* on a role: the trust policy must allow
 	cross    bool
 	missing  []string
-	denies   []hit
-	allows   []hit
+	denies   hitList
+	allows   hitList
 }
 
 // rcpServices are the services resource control policies apply to.
@@ -77,8 +101,8 @@ func (e *evaluator) actionMatches(st *Statement) bool {
 		return false
 	}
 	m := false
-	for _, p := range st.actions {
-		if p == "*" || glob(p, e.action, true) {
+	for i := range st.actions {
+		if st.actions[i].matchFold(e.action) {
 			m = true
 			break
 		}
@@ -104,8 +128,15 @@ func (e *evaluator) resourceMatches(st *Statement, trust bool) bool {
 			}
 			continue
 		}
+		if !t.hasVars() {
+			if st.resPats[i].match(e.resource) {
+				m = true
+				break
+			}
+			continue
+		}
 		p, ok := t.resolve(e.ctx, true)
-		if ok && (p == "*" || glob(p, e.resource, false)) {
+		if ok && glob(p, e.resource, false) {
 			m = true
 			break
 		}
@@ -169,11 +200,11 @@ func (e *evaluator) scan(l layerID, n *Named) bool {
 			continue
 		}
 		if st.deny {
-			e.denies = append(e.denies, hit{l, n, st})
+			e.denies.add(hit{l, n, st})
 		} else {
 			allow = true
 			if l == lIdentity {
-				e.allows = append(e.allows, hit{l, n, st})
+				e.allows.add(hit{l, n, st})
 			}
 		}
 	}
@@ -194,10 +225,10 @@ func (e *evaluator) scanResource(n *Named) int {
 			continue
 		}
 		if st.deny {
-			e.denies = append(e.denies, hit{lResource, n, st})
+			e.denies.add(hit{lResource, n, st})
 			continue
 		}
-		e.allows = append(e.allows, hit{lResource, n, st})
+		e.allows.add(hit{lResource, n, st})
 		if lvl > best {
 			best = lvl
 		}

@@ -20,28 +20,26 @@ func DeniedMessage(in *Input, d Decision) string {
 	if r.Resource != "" && r.Resource != "*" {
 		msg += " on resource: " + r.Resource
 	}
-	if d.Result == ExplicitlyDenied {
-		return msg + " with an explicit deny in " + article(policyTypePhrase(d.Layer, in))
-	}
-	layer := d.Layer
 	var e evaluator
 	e.init(in)
+	if d.Result == ExplicitlyDenied {
+		return msg + " with an explicit deny in " + article(policyTypePhrase(d.Layer, e.isTrust))
+	}
+	layer := d.Layer
 	if e.isKey && (layer == LayerResource || layer == LayerIdentity) {
 		layer = LayerResource
 		if in.Resource != nil && in.Resource.Policy != nil && e.keyPolicyNamesCaller(in.Resource.Policy) {
 			layer = LayerIdentity
 		}
 	}
-	return msg + " because no " + policyTypePhrase(layer, in) + " allows the " + r.Action + " action"
+	return msg + " because no " + policyTypePhrase(layer, e.isTrust) + " allows the " + r.Action + " action"
 }
 
 // policyTypePhrase returns the phrase AWS uses for a layer's policy type.
-func policyTypePhrase(layer string, in *Input) string {
+func policyTypePhrase(layer string, trust bool) string {
 	switch layer {
 	case LayerResource:
-		var e evaluator
-		e.init(in)
-		if e.isTrust {
+		if trust {
 			return "role trust policy"
 		}
 		return "resource-based policy"

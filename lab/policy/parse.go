@@ -282,6 +282,10 @@ func (ps *parser) principal(v jvalue, el string) (*Principal, *SyntaxError) {
 		switch m.key {
 		case "AWS":
 			p.AWS = list
+			p.aws = make([]pent, len(list))
+			for i, a := range list {
+				p.aws[i] = compilePrincipalEntry(a)
+			}
 		case "Service":
 			p.Service = list
 		case "Federated":

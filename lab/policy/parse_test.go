@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestParse(t *testing.T) {
@@ -42,7 +43,7 @@ func TestParse(t *testing.T) {
 	want.Action, want.Resource = []string{"kms:*"}, []string{"*"}
 	want.Conditions = [][]string{{"StringEquals", "kms:CallerAccount", "111122223333", "444455556666"}, {"Bool", "aws:SecureTransport", "true"}}
 	want.Line, want.Column = 4, 17
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.IgnoreUnexported(Principal{})); diff != "" {
 		t.Errorf("Parse() mismatch (-want +got):\n%s", diff)
 	}
 	if string(p.Raw) != doc {

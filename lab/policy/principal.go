@@ -105,9 +105,17 @@ func (p *Principal) match(c *caller) int {
 		return pmStar
 	}
 	best := pmNone
-	for _, a := range p.AWS {
-		if l := matchAWSPrincipal(a, c); l > best {
-			best = l
+	if len(p.aws) == len(p.AWS) {
+		for i := range p.aws {
+			if l := p.aws[i].level(c); l > best {
+				best = l
+			}
+		}
+	} else {
+		for _, a := range p.AWS {
+			if l := matchAWSPrincipal(a, c); l > best {
+				best = l
+			}
 		}
 	}
 	if best == pmDirect {

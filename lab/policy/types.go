@@ -64,10 +64,11 @@ type Statement struct {
 	deny        bool
 	hasAction   bool
 	notAction   bool
-	actions     []string // lowercased patterns
+	actions     []pattern // lowercased
 	hasResource bool
 	notResource bool
 	resources   []tmpl
+	resPats     []pattern // compiled resources without variables
 }
 
 // Principal is a Principal or NotPrincipal element.
@@ -83,6 +84,8 @@ type Principal struct {
 	Federated []string
 	// CanonicalUser holds S3 canonical user IDs.
 	CanonicalUser []string
+
+	aws []pent // compiled AWS entries
 }
 
 // Condition is one condition: an operator applied to one context key with
@@ -113,4 +116,5 @@ type cval struct {
 	pfx netip.Prefix // IP
 	b   bool         // Bool, Null
 	ok  bool         // the value parsed for the operator's type
+	lit bool         // string or ARN value without variables or wildcards
 }
