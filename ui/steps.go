@@ -156,7 +156,7 @@ func (s *stepsPane) content() string {
 	default:
 		b.WriteString("\n" + st.Dim.Render("Solution (s): after the step passes or every hint is seen.") + "\n")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return wrap(strings.TrimRight(b.String(), "\n"), w)
 }
 
 // solutionAvailable reports whether the selected step's solution may be shown.
