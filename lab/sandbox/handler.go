@@ -65,6 +65,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handle(req *svc.Request, c *call) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			if s.onPanic != nil {
+				s.onPanic(p)
+			}
 			out, err = nil, errInternal
 		}
 	}()

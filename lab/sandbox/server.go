@@ -43,6 +43,10 @@ type Server struct {
 	sts      *sts.Service
 	authz    *authorizer
 
+	// onPanic, when set (fuzz tests), sees a service's panic before it
+	// becomes an InternalFailure.
+	onPanic func(any)
+
 	ln      net.Listener
 	http    *http.Server
 	started bool
