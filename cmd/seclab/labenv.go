@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/seclab-dev/seclab/lab/progress"
+	"github.com/seclab-dev/seclab/lab/sandbox"
+	"github.com/seclab-dev/seclab/lab/sandbox/svc"
+	"github.com/seclab-dev/seclab/lab/session"
+	"github.com/seclab-dev/seclab/lab/target"
+	"github.com/seclab-dev/seclab/lessons"
+)
+
+// This file is the glue between the lab runtime and where calls go: it
+// starts the embedded sandbox for a lesson (or builds the endpoint / real
+// account configuration) and opens a lab session on it.
+
+// labEnv is a lesson's running lab: its sandbox (if any) and session.
+type labEnv struct {
+	sb      *sandbox.Server // nil unless the target is the sandbox
+	session *session.Session
+}
+
+// Close closes the session, then the sandbox.
+func (e *labEnv) Close() error {
+	var errs []error
+	if e.session != nil {
+		errs = append(errs, e.session.Close())
+	}
+	if e.sb != nil {
+		errs = append(errs, e.sb.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// targetKind maps --target to a target kind.
+func targetKind(t string) (string, error) {
+	switch {
+	case t == "" || t == target.Sandbox:
+		return target.Sandbox, nil
+	case t == target.AWS:
+		return target.AWS, nil
+	case strings.HasPrefix(t, "http://") || strings.HasPrefix(t, "https://"):
+		return target.Endpoint, nil
+	}
+	return "", fmt.Errorf("--target %q: use sandbox, aws, or an endpoint URL such as http://localhost:4566", t)
+}
+
+// supports reports whether lesson l can run on a target kind.
+func supports(l *lessons.Lesson, kind string) bool {
+	for _, t := range l.Targets {
+		if t == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// openLab starts the target for lesson l and opens a session on it.
+func openLab(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress) (*labEnv, error) {
+	kind, err := targetKind(g.Target)
+	if err != nil {
+		return nil, err
+	}
+	if !supports(l, kind) {
+		return nil, fmt.Errorf("lesson %d (%s) does not run on the %s target; it supports %s", l.Number, l.ID, kind, strings.Join(l.Targets, ", "))
+	}
+	env := &labEnv{}
+	var t target.Target
+	switch kind {
+	case target.Sandbox:
+		opts := []sandbox.Option{sandbox.WithStateDir(session.SandboxDir(stateDir, l.ID))}
+		if g.Region != "" {
+			opts = append(opts, sandbox.WithRegion(g.Region))
+		}
+		if err := os.MkdirAll(session.SandboxDir(stateDir, l.ID), 0o700); err != nil {
+			return nil, fmt.Errorf("create the sandbox state folder: %w", err)
+		}
+		sb := sandbox.New(opts...)
+		if err := sb.Start(); err != nil {
+			return nil, fmt.Errorf("start the sandbox: %w", err)
+		}
+		env.sb = sb
+		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: sb.Config("learner"),
+			WithCredentials: sb.ConfigWith, Trail: sandboxTrail{sb}}
+	case target.Endpoint:
+		t, err = endpointTarget(ctx, g)
+	case target.AWS:
+		t, err = awsTarget(ctx, g)
+	}
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog})
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	env.session = s
+	return env, nil
+}
+
+// endpointTarget is an AWS-compatible endpoint (LocalStack and the like):
+// the profile's credentials when --profile is given, else LocalStack's
+// conventional test credentials.
+func endpointTarget(ctx context.Context, g *globals) (target.Target, error) {
+	region := g.Region
+	if region == "" {
+		region = sandbox.DefaultRegion
+	}
+	var opts []func(*config.LoadOptions) error
+	opts = append(opts, config.WithRegion(region))
+	if g.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(g.Profile))
+	} else {
+		opts = append(opts, config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return target.Target{}, fmt.Errorf("configure the endpoint %s: %w", g.Target, err)
+	}
+	cfg.BaseEndpoint = aws.String(g.Target)
+	return target.Target{Kind: target.Endpoint, Endpoint: g.Target, Learner: cfg, WithCredentials: withCredentials(cfg)}, nil
+}
+
+// awsTarget is a real account through the standard credential chain, only
+// with an explicit profile (DESIGN.md §6).
+func awsTarget(ctx context.Context, g *globals) (target.Target, error) {
+	profile := g.Profile
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
+	}
+	if profile == "" {
+		return target.Target{}, errors.New("--target aws needs --profile (or AWS_PROFILE): seclab never falls back to default credentials for a real account")
+	}
+	opts := []func(*config.LoadOptions) error{config.WithSharedConfigProfile(profile)}
+	if g.Region != "" {
+		opts = append(opts, config.WithRegion(g.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return target.Target{}, fmt.Errorf("load AWS profile %s: %w", profile, err)
+	}
+	return target.Target{Kind: target.AWS, Learner: cfg, WithCredentials: withCredentials(cfg)}, nil
+}
+
+func withCredentials(base aws.Config) func(aws.Credentials) aws.Config {
+	return func(c aws.Credentials) aws.Config {
+		cfg := base.Copy()
+		cfg.Credentials = credentials.StaticCredentialsProvider{Value: c}
+		return cfg
+	}
+}
+
+// sandboxTrail adapts the sandbox's trail to the lab's TrailSource.
+type sandboxTrail struct{ s *sandbox.Server }
+
+func trailEvent(e svc.Event) target.Event {
+	return target.Event{Time: e.Time, Principal: e.Principal, PrincipalName: e.PrincipalName, Action: e.Action,
+		Via: e.Via, Decision: e.Decision, ErrorCode: e.ErrorCode, ReadOnly: e.ReadOnly, Resources: e.Resources}
+}
+
+// Subscribe forwards the sandbox's events, converted.
+func (t sandboxTrail) Subscribe() (<-chan target.Event, func()) {
+	in, cancel := t.s.Subscribe()
+	out := make(chan target.Event, 256)
+	go func() {
+		defer close(out)
+		for e := range in {
+			select {
+			case out <- trailEvent(e):
+			default: // a slow reader loses events, as the sandbox's own subscribers do
+			}
+		}
+	}()
+	return out, cancel
+}
+
+// Since reads the recorded trail from the sandbox's trail file.
+func (t sandboxTrail) Since(ctx context.Context, at time.Time) ([]target.Event, error) {
+	var out []target.Event
+	err := sandbox.ReadTrail(ctx, filepath.Join(t.s.Dir(), sandbox.TrailFile), false, func(e svc.Event) error {
+		if !e.Time.Before(at) {
+			out = append(out, trailEvent(e))
+		}
+		return nil
+	})
+	return out, err
+}
