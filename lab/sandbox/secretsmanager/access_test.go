@@ -55,7 +55,7 @@ func TestAuthorizationRequest(t *testing.T) {
 	h.must("bob", "GetSecretValue", m{"SecretId": "s", "VersionStage": "AWSCURRENT"})
 	got := h.authz.last()
 	want = svc.AuthzRequest{
-		Action: "secretsmanager:GetSecretValue", Resource: create.Resource, ResourcePolicy: policy, ResourcePolicyName: "secret policy",
+		Action: "secretsmanager:GetSecretValue", Resource: create.Resource, ResourceAccount: "111122223333", ResourcePolicy: policy, ResourcePolicyName: "secret policy",
 		ResourceInMessage: "s",
 		Context: map[string][]string{
 			"secretsmanager:SecretId": {create.Resource}, "secretsmanager:Name": {"s"}, "secretsmanager:VersionStage": {"AWSCURRENT"},
@@ -211,5 +211,28 @@ func TestUnknownOperationAndBadBody(t *testing.T) {
 	r := &svc.Request{Operation: "CreateSecret", Body: []byte("{not json"), Caller: svc.Caller{Account: "111122223333"}}
 	if _, err := h.s.Handle(r); !strings.HasPrefix(code(err), "SerializationException") {
 		t.Errorf("bad body: %s", code(err))
+	}
+}
+
+func TestNamesArePerAccount(t *testing.T) {
+	h := newHarness(t)
+	mine := h.must("alice", "CreateSecret", m{"Name": "s", "SecretString": "mine"})["ARN"].(string)
+	h.account = "444455556666"
+	theirs := h.must("eve", "CreateSecret", m{"Name": "s", "SecretString": "theirs"})["ARN"].(string)
+	if !strings.Contains(theirs, ":444455556666:secret:s-") {
+		t.Errorf("other account's ARN %s", theirs)
+	}
+	if n := len(h.must("eve", "ListSecrets", m{})["SecretList"].([]any)); n != 1 {
+		t.Errorf("the other account lists %d secrets", n)
+	}
+	// By full ARN the other account reaches alice's secret; the Authorizer
+	// learns whose it is (the resource policy and KMS then decide).
+	h.must("eve", "DescribeSecret", m{"SecretId": mine})
+	if q := h.authz.last(); q.ResourceAccount != "111122223333" || q.Resource != mine {
+		t.Errorf("cross-account request %+v", q)
+	}
+	h.account = "111122223333"
+	if got := h.must("alice", "GetSecretValue", m{"SecretId": "s"})["SecretString"]; got != "mine" {
+		t.Errorf("alice reads %v", got)
 	}
 }

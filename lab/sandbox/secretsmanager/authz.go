@@ -44,6 +44,7 @@ func (s *Service) authorize(r *svc.Request, a access) error {
 	}
 	if sec := a.l.sec; sec != nil && !a.create {
 		req.ResourcePolicy = sec.Policy
+		req.ResourceAccount = sec.Account
 		ctx["secretsmanager:Name"] = []string{sec.Name}
 		for _, t := range sec.Tags {
 			ctx["secretsmanager:ResourceTag/"+t.Key] = []string{t.Value}

@@ -96,7 +96,7 @@ func (s *Service) createSecret(r *svc.Request) (any, error) {
 		if cur != nil {
 			return errExists(in.Name)
 		}
-		if old := tx.Get(bucketNames, in.Name); old != nil {
+		if old := tx.Get(bucketNames, s.arnPrefix(r)+in.Name); old != nil {
 			// A secret whose recovery window ended: gone for good now.
 			if err := tx.Delete(bucketSecrets, string(old)); err != nil {
 				return err

@@ -318,12 +318,14 @@ type harness struct {
 	authz *fakeAuthz
 	kms   *fakeKMS
 	trail *fakeTrail
+	// account is the caller's account for the next calls.
+	account string
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, store: newMemStore(), clock: &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)},
-		authz: &fakeAuthz{deny: map[string]bool{}}, kms: newFakeKMS(), trail: &fakeTrail{}}
+		authz: &fakeAuthz{deny: map[string]bool{}}, kms: newFakeKMS(), trail: &fakeTrail{}, account: "111122223333"}
 	h.s = New(svc.Env{Store: h.store, Clock: h.clock, Authz: h.authz, Trail: h.trail, Rand: rand.Reader, Region: "us-east-1"}, h.kms)
 	return h
 }
@@ -337,8 +339,8 @@ func (h *harness) call(persona, op string, input any) (map[string]any, error) {
 		h.t.Fatal(err)
 	}
 	r := &svc.Request{ID: "req", Service: ServiceName, Operation: op, Region: "us-east-1", Now: h.clock.Now(), Body: body,
-		Caller: svc.Caller{Type: svc.CallerUser, Account: "111122223333", Name: persona,
-			ARN: "arn:aws:iam::111122223333:user/" + persona, PrincipalARN: "arn:aws:iam::111122223333:user/" + persona}}
+		Caller: svc.Caller{Type: svc.CallerUser, Account: h.account, Name: persona,
+			ARN: "arn:aws:iam::" + h.account + ":user/" + persona, PrincipalARN: "arn:aws:iam::" + h.account + ":user/" + persona}}
 	r.Event = svc.NewEvent(r)
 	out, err := h.s.Handle(r)
 	if err != nil {

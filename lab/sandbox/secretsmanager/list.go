@@ -101,13 +101,14 @@ func (s *Service) listPage(r *svc.Request, in listSecretsInput) ([]secretEntry, 
 		return nil, "", errValidation("1 validation error detected: Value '%s' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]", in.SortOrder)
 	}
 	var all []*secret
+	prefix := s.arnPrefix(r)
 	err = s.env.Store.View(func(tx svc.Tx) error {
 		return tx.ForEach(bucketSecrets, func(_ string, b []byte) error {
 			var sec secret
 			if err := jsonUnmarshal(b, &sec); err != nil {
 				return err
 			}
-			if sec.Account != r.Caller.Account || sec.expired(r.Now) {
+			if !strings.HasPrefix(sec.ARN, prefix) || sec.expired(r.Now) {
 				return nil
 			}
 			if sec.scheduled() && !in.IncludePlannedDeletion {

@@ -11,7 +11,8 @@ import (
 )
 
 // Store buckets. Secrets are keyed by ARN; names index the current secret
-// of each name.
+// of each name, keyed by the partial ARN (the ARN without its random
+// suffix), so names are per account and region as in AWS.
 const (
 	bucketSecrets = "secretsmanager/secrets"
 	bucketNames   = "secretsmanager/names"
@@ -69,6 +70,14 @@ type version struct {
 type tag struct {
 	Key   string `json:"Key"`
 	Value string `json:"Value"`
+}
+
+// partialARN is the ARN without the "-" and six random characters.
+func (sec *secret) partialARN() string {
+	if len(sec.ARN) < 7 {
+		return sec.ARN
+	}
+	return sec.ARN[:len(sec.ARN)-7]
 }
 
 // scheduled reports whether the secret is marked for deletion at now.
@@ -214,14 +223,13 @@ type lookup struct {
 // counts as absent.
 func (s *Service) find(tx svc.Tx, r *svc.Request, id string) (*secret, error) {
 	arn := ""
-	if strings.HasPrefix(id, "arn:") {
-		if b := tx.Get(bucketSecrets, id); b != nil {
-			arn = id
-		} else if name, ok := s.nameFromARN(r, id); ok {
-			arn = string(tx.Get(bucketNames, name))
-		}
-	} else {
-		arn = string(tx.Get(bucketNames, id))
+	switch {
+	case !strings.HasPrefix(id, "arn:"):
+		arn = string(tx.Get(bucketNames, s.arnPrefix(r)+id))
+	case tx.Get(bucketSecrets, id) != nil:
+		arn = id
+	default:
+		arn = string(tx.Get(bucketNames, id)) // a partial ARN
 	}
 	if arn == "" {
 		return nil, nil
@@ -235,16 +243,6 @@ func (s *Service) find(tx svc.Tx, r *svc.Request, id string) (*secret, error) {
 		return nil, nil
 	}
 	return &sec, nil
-}
-
-// nameFromARN takes the name out of a partial secret ARN of this account
-// and region.
-func (s *Service) nameFromARN(r *svc.Request, arn string) (string, bool) {
-	prefix := fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:", s.region(r), r.Caller.Account)
-	if !strings.HasPrefix(arn, prefix) || len(arn) == len(prefix) {
-		return "", false
-	}
-	return arn[len(prefix):], true
 }
 
 // resolve looks id up in a read transaction.
@@ -278,7 +276,7 @@ func save(tx svc.Tx, sec *secret) error {
 	if err := svc.PutJSON(tx, bucketSecrets, sec.ARN, sec); err != nil {
 		return fmt.Errorf("write secret %s: %w", sec.ARN, err)
 	}
-	return tx.Put(bucketNames, sec.Name, []byte(sec.ARN))
+	return tx.Put(bucketNames, sec.partialARN(), []byte(sec.ARN))
 }
 
 // purge removes a secret for good.
@@ -286,8 +284,8 @@ func purge(tx svc.Tx, sec *secret) error {
 	if err := tx.Delete(bucketSecrets, sec.ARN); err != nil {
 		return fmt.Errorf("delete secret %s: %w", sec.ARN, err)
 	}
-	if string(tx.Get(bucketNames, sec.Name)) == sec.ARN {
-		return tx.Delete(bucketNames, sec.Name)
+	if string(tx.Get(bucketNames, sec.partialARN())) == sec.ARN {
+		return tx.Delete(bucketNames, sec.partialARN())
 	}
 	return nil
 }
