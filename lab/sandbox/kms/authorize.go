@@ -15,7 +15,9 @@ type authz struct {
 	grantOp     string
 	encCtx      map[string]string
 	grantTokens []string
-	extra       map[string][]string
+	// encAlg is kms:EncryptionAlgorithm, when the operation has one.
+	encAlg string
+	extra  map[string][]string
 }
 
 // authorize asks the sandbox's Authorizer whether r's caller may perform
@@ -24,10 +26,13 @@ type authz struct {
 // nothing denies it explicitly), a grant for the caller can still allow it.
 func (s *Service) authorize(r *svc.Request, t target, a authz) error {
 	ctx := t.authzBase
-	if len(a.encCtx) > 0 || len(a.extra) > 0 || t.alias != "" {
+	if len(a.encCtx) > 0 || len(a.extra) > 0 || t.alias != "" || a.encAlg != "" {
 		ctx = maps.Clone(ctx)
 		if t.alias != "" {
 			ctx["kms:RequestAlias"] = []string{t.alias}
+		}
+		if a.encAlg != "" {
+			ctx["kms:EncryptionAlgorithm"] = []string{a.encAlg}
 		}
 		addEncryptionContext(ctx, a.encCtx)
 		maps.Copy(ctx, a.extra)

@@ -141,8 +141,3 @@ func (s *Service) encryptUnder(r *svc.Request, t target, op string, plaintext []
 	}
 	return s.encryptRSA(t.rec, plaintext, alg)
 }
-
-// algContext is the kms:EncryptionAlgorithm condition key.
-func algContext(alg string) map[string][]string {
-	return map[string][]string{"kms:EncryptionAlgorithm": {alg}}
-}

@@ -72,7 +72,7 @@ func (s *Service) encryptOp(r *svc.Request) (any, error) {
 		alg = algSymmetric
 	}
 	if err := s.authorize(r, t, authz{action: "kms:Encrypt", grantOp: "Encrypt", encCtx: in.EncryptionContext,
-		grantTokens: in.GrantTokens, extra: algContext(alg)}); err != nil {
+		grantTokens: in.GrantTokens, encAlg: alg}); err != nil {
 		return nil, err
 	}
 	if alg, err = encryptionAlgorithm(t, in.EncryptionAlgorithm, "Encrypt"); err != nil {
@@ -199,7 +199,7 @@ func (s *Service) openCiphertext(r *svc.Request, c ciphertextRequest) ([]byte, t
 		alg = algSymmetric
 	}
 	if err := s.authorize(r, t, authz{action: c.action, grantOp: c.grantOp, encCtx: c.encCtx,
-		grantTokens: c.tokens, extra: algContext(alg)}); err != nil {
+		grantTokens: c.tokens, encAlg: alg}); err != nil {
 		return nil, target{}, "", err
 	}
 	if alg, err = encryptionAlgorithm(t, c.alg, c.op); err != nil {
@@ -291,7 +291,7 @@ func (s *Service) reEncryptOp(r *svc.Request) (any, error) {
 		dstAlg = algSymmetric
 	}
 	if err := s.authorize(r, dst, authz{action: "kms:ReEncryptTo", grantOp: "ReEncryptTo",
-		encCtx: in.DestinationEncryptionContext, grantTokens: in.GrantTokens, extra: algContext(dstAlg)}); err != nil {
+		encCtx: in.DestinationEncryptionContext, grantTokens: in.GrantTokens, encAlg: dstAlg}); err != nil {
 		return nil, err
 	}
 	if dstAlg, err = encryptionAlgorithm(dst, in.DestinationEncryptionAlgorithm, "ReEncrypt"); err != nil {
