@@ -46,7 +46,7 @@ func Format(tree any, query, format, title string, width int) (string, error) {
 // Search evaluates a JMESPath expression over a tree. A malformed
 // expression is reported as the AWS CLI reports it.
 func Search(query string, tree any) (any, error) {
-	jp, err := jmespath.Compile(query)
+	jp, err := jmespath.Compile(legacyLiterals(query))
 	if err != nil {
 		return nil, &usageError{fmt.Sprintf("argument --query: Bad value for --query %s: %v", query, err)}
 	}
@@ -228,4 +228,53 @@ func allScalarKeys(list []any) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// legacyLiterals rewrites backtick literals that are not JSON (`alias/x`)
+// as JSON strings. The AWS CLI's JMESPath accepts them as strings (a
+// deprecated form that many examples still use); the Go implementation
+// follows the specification strictly.
+func legacyLiterals(q string) string {
+	if !strings.Contains(q, "`") {
+		return q
+	}
+	var b strings.Builder
+	inString := byte(0) // ' or " while inside a quoted string
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case inString != 0:
+			if c == '\\' && i+1 < len(q) {
+				b.WriteByte(c)
+				i++
+				c = q[i]
+			} else if c == inString {
+				inString = 0
+			}
+			b.WriteByte(c)
+		case c == '\'' || c == '"':
+			inString = c
+			b.WriteByte(c)
+		case c == '`':
+			j := i + 1
+			for j < len(q) && (q[j] != '`' || q[j-1] == '\\') {
+				j++
+			}
+			if j >= len(q) {
+				b.WriteString(q[i:])
+				return b.String()
+			}
+			lit := strings.ReplaceAll(q[i+1:j], "\\`", "`")
+			if json.Valid([]byte(strings.TrimSpace(lit))) {
+				b.WriteString(q[i : j+1])
+			} else {
+				enc, _ := json.Marshal(strings.TrimSpace(lit))
+				b.WriteString("`" + strings.ReplaceAll(string(enc), "`", "\\`") + "`")
+			}
+			i = j
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -126,3 +126,23 @@ func TestFormatBadQuery(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestLegacyLiterals(t *testing.T) {
+	tests := map[string]string{
+		"Aliases[?AliasName==`alias/demo`]": "Aliases[?AliasName==`\"alias/demo\"`]",
+		"Keys[?Enabled==`true`]":            "Keys[?Enabled==`true`]",
+		"length(Keys) > `0`":                "length(Keys) > `0`",
+		"Name == 'a`b'":                     "Name == 'a`b'",
+		"Tags[?Key==`team`].Value | [0]":    "Tags[?Key==`\"team\"`].Value | [0]",
+		"unterminated `x":                   "unterminated `x",
+	}
+	for in, want := range tests {
+		if got := legacyLiterals(in); got != want {
+			t.Errorf("legacyLiterals(%q) = %q, want %q", in, got, want)
+		}
+	}
+	got, err := Search("Aliases[?AliasName==`alias/demo`].TargetKeyId", map[string]any{"Aliases": []any{map[string]any{"AliasName": "alias/demo", "TargetKeyId": "k1"}}})
+	if err != nil || !cmp.Equal(got, []any{"k1"}) {
+		t.Errorf("Search = %v, %v", got, err)
+	}
+}
