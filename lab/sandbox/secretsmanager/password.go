@@ -45,7 +45,7 @@ func (s *Service) getRandomPassword(r *svc.Request) (any, error) {
 		return nil, errValidation("1 validation error detected: Value '%d' at 'passwordLength' failed to satisfy constraint: Member must have value between 1 and 4096", n)
 	}
 	if len(in.ExcludeCharacters) > 4096 {
-		return nil, errLength("excludeCharacters", 0, 4096)
+		return nil, errMaxLength("excludeCharacters", 4096)
 	}
 	if err := s.authorize(r, access{action: "GetRandomPassword"}); err != nil {
 		return nil, err

@@ -144,7 +144,7 @@ func TestCreateSecretErrors(t *testing.T) {
 		{"exists", m{"Name": "taken", "SecretString": "x"}, "ResourceExistsException: The operation failed because the secret taken already exists."},
 		{"scheduled", m{"Name": "gone", "SecretString": "x"}, "InvalidRequestException: You can't create this secret because a secret with this name is already scheduled for deletion."},
 		{"short token", m{"Name": "n", "ClientRequestToken": "abc"}, "ValidationException: 1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 32 and 64"},
-		{"big value", m{"Name": "n", "SecretString": strings.Repeat("x", 65537)}, "ValidationException: 1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length between 1 and 65536"},
+		{"big value", m{"Name": "n", "SecretString": strings.Repeat("x", 65537)}, "ValidationException: 1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

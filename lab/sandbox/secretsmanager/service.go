@@ -14,7 +14,6 @@ package secretsmanager
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
@@ -89,9 +88,6 @@ func (s *Service) Handle(r *svc.Request) (any, error) {
 	if !ok {
 		return nil, svc.ErrUnknownOperation
 	}
-	if r.Event != nil {
-		r.Event.ReadOnly = readOnly(r.Operation)
-	}
 	return op(r)
 }
 
@@ -104,12 +100,6 @@ func (s *Service) Operations() []string {
 	}
 	sortStrings(out)
 	return out
-}
-
-func readOnly(op string) bool {
-	return strings.HasPrefix(op, "Get") || strings.HasPrefix(op, "List") ||
-		strings.HasPrefix(op, "Describe") || strings.HasPrefix(op, "BatchGet") ||
-		op == "ValidateResourcePolicy"
 }
 
 // via is the kms:ViaService value for calls made on the caller's behalf.
@@ -154,6 +144,10 @@ func errValidation(format string, args ...any) error {
 
 func errRequired(member string) error {
 	return errValidation("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
+}
+
+func errMaxLength(member string, max int) error {
+	return errValidation("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, max)
 }
 
 func errLength(member string, min, max int) error {

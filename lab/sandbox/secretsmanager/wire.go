@@ -92,7 +92,7 @@ func validToken(member, tok string) error {
 
 func validDescription(d *string) error {
 	if d != nil && utf8.RuneCountInString(*d) > maxDescription {
-		return errLength("description", 0, maxDescription)
+		return errMaxLength("description", maxDescription)
 	}
 	return nil
 }
@@ -117,10 +117,10 @@ func (v value) check() error {
 		return errInvalidParameter("You can't specify both a binary secret value and a string secret value in the same secret.")
 	}
 	if v.str != nil && len(*v.str) > maxValue {
-		return errLength("secretString", 1, maxValue)
+		return errMaxLength("secretString", maxValue)
 	}
 	if v.bin != nil && len(v.bin) > maxValue {
-		return errLength("secretBinary", 1, maxValue)
+		return errMaxLength("secretBinary", maxValue)
 	}
 	return nil
 }
