@@ -118,8 +118,11 @@ func (s *Service) sameAs(r *svc.Request, sec *secret, old *version, val value) (
 	return old.Binary == (val.bin != nil) && sameValue(plain, val.bytes()), nil
 }
 
+// errVersionExists is the answer to a ClientRequestToken reused with a
+// different value. The sentence is the PutSecretValue API reference's; that
+// AWS's error message is exactly this is UNCONFIRMED.
 func errVersionExists() error {
-	return &svc.Error{Status: 400, Code: "ResourceExistsException", Message: "You can't modify an existing version, you can only create new versions."}
+	return &svc.Error{Status: 400, Code: "ResourceExistsException", Message: "You can't modify an existing version, you can only create a new version."}
 }
 
 func checkStages(stages []string) error {

@@ -122,7 +122,7 @@ func TestPutSecretValueIdempotency(t *testing.T) {
 		t.Errorf("retry (-first +again):\n%s", d)
 	}
 	_, err := h.call("alice", "PutSecretValue", m{"SecretId": "s", "SecretString": "three", "ClientRequestToken": tok})
-	if code(err) != "ResourceExistsException: You can't modify an existing version, you can only create new versions." {
+	if code(err) != "ResourceExistsException: You can't modify an existing version, you can only create a new version." {
 		t.Errorf("changed value under a used token: %s", code(err))
 	}
 	if n := len(h.must("alice", "ListSecretVersionIds", m{"SecretId": "s", "IncludeDeprecated": true})["Versions"].([]any)); n != 2 {
