@@ -39,18 +39,17 @@ type secret struct {
 	// aws/secretsmanager.
 	KmsKeyID string `json:"kmsKeyId,omitempty"`
 	// KeyARN is the resolved ARN of the key new versions use, once known.
-	KeyARN          string            `json:"keyArn,omitempty"`
-	Tags            []tag             `json:"tags,omitempty"`
-	Policy          string            `json:"policy,omitempty"`
-	Created         time.Time         `json:"created"`
-	LastChanged     time.Time         `json:"lastChanged"`
-	LastAccessed    time.Time         `json:"lastAccessed,omitzero"`
-	Deleted         time.Time         `json:"deleted,omitzero"`
-	DeletionDate    time.Time         `json:"deletionDate,omitzero"`
-	Versions        []*version        `json:"versions,omitempty"`
-	RotationEnabled bool              `json:"rotationEnabled,omitempty"`
-	RotationLambda  string            `json:"rotationLambda,omitempty"`
-	Extra           map[string]string `json:"extra,omitempty"`
+	KeyARN          string     `json:"keyArn,omitempty"`
+	Tags            []tag      `json:"tags,omitempty"`
+	Policy          string     `json:"policy,omitempty"`
+	Created         time.Time  `json:"created"`
+	LastChanged     time.Time  `json:"lastChanged"`
+	LastAccessed    time.Time  `json:"lastAccessed,omitzero"`
+	Deleted         time.Time  `json:"deleted,omitzero"`
+	DeletionDate    time.Time  `json:"deletionDate,omitzero"`
+	Versions        []*version `json:"versions,omitempty"`
+	RotationEnabled bool       `json:"rotationEnabled,omitempty"`
+	RotationLambda  string     `json:"rotationLambda,omitempty"`
 }
 
 // version is one secret version: its value encrypted under a data key, and

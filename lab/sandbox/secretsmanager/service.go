@@ -91,8 +91,8 @@ func (s *Service) Handle(r *svc.Request) (any, error) {
 	return op(r)
 }
 
-// Operations lists the operations the service implements, sorted as AWS
-// documents them (for help and completion).
+// Operations lists the operations the service implements, in alphabetical
+// order (for help and completion).
 func (s *Service) Operations() []string {
 	out := make([]string, 0, len(s.ops))
 	for name := range s.ops {
