@@ -136,7 +136,7 @@ func (e *evaluator) resourceMatches(st *Statement, trust bool) bool {
 			continue
 		}
 		p, ok := t.resolve(e.ctx, true)
-		if ok && glob(p, e.resource, false) {
+		if ok && globARN(p, e.resource) {
 			m = true
 			break
 		}

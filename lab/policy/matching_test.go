@@ -72,6 +72,35 @@ func TestGlob(t *testing.T) {
 	}
 }
 
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+// ("Including wildcards in resource ARNs"): wildcards work within segments,
+// and a * that ends a segment can expand beyond the colon boundaries.
+func TestGlobARN(t *testing.T) {
+	cases := []struct {
+		pattern, s string
+		want       bool
+	}{
+		{"arn:aws:kms:*", keyA, true},
+		{"arn:aws:kms:*:*:key/*", keyA, true},
+		{"arn:aws:iam::*:user/bob", bob, true},
+		{"arn:aws:iam::*:user/b?b", bob, true},
+		{"arn:aws:secretsmanager:us-east-1:111122223333:sec*AbCdEf", secA, false},
+		{"arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/*", secA, true},
+		{"arn:aws:secretsmanager:us-east-1:111122223333:secret?prod/db-AbCdEf", secA, false},
+		{"arn:aws:s3:::bucket/*/logs/*", "arn:aws:s3:::bucket/a/b/logs/c", true},
+		{"arn:aws:kms:us-*-1:111122223333:key/*", keyA, true},
+		{"arn:aws:kms:us-*:111122223333:key/*", "arn:aws:kms:us-east-1:x:111122223333:key/1", true},
+		{"arn:aws:kms:u*1:111122223333:key/*", "arn:aws:kms:us:east-1:111122223333:key/1", false},
+		{"a\x00*", "a*", false},
+	}
+	cases[len(cases)-1].pattern = "a\x00*"[:1] + string(rune(patEscape)) + "*"
+	for _, tc := range cases {
+		if got := globARN(tc.pattern, tc.s); got != tc.want {
+			t.Errorf("globARN(%q, %q) = %v, want %v", tc.pattern, tc.s, got, tc.want)
+		}
+	}
+}
+
 func TestContext(t *testing.T) {
 	c := NewContext()
 	c.Set("AWS:SourceIp", "10.0.0.1")

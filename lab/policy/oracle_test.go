@@ -62,6 +62,13 @@ func TestDocumentedDifferencesFromOracle(t *testing.T) {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)},
 				Resource: namedPtr(t, "secret policy", Resource, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"*","Resource":"*"}]}`)}
 		}, ExplicitlyDenied, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html:
+		// a * that ends a segment expands beyond colons. The oracle does not
+		// match such short patterns in RCPs (it does in identity policies).
+		{"RCP deny with a short ARN pattern", func(t *testing.T) *Input {
+			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)},
+				RCPs: []Level{{Org: "r-root", Policies: []Named{named(t, "rcp", RCP, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:*","Resource":"arn:aws:secretsmanager:*"}]}`)}}}}
+		}, ExplicitlyDenied, LayerRCP},
 		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html
 		{"root user without any policy", func(t *testing.T) *Input {
 			return &Input{Request: req(root, "iam:CreateUser", "arn:aws:iam::111122223333:user/new")}

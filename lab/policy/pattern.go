@@ -43,7 +43,7 @@ func (p *pattern) matchFold(s string) bool {
 	return glob(p.s, s, true)
 }
 
-// match matches case-sensitively (resources).
+// match matches a resource ARN case-sensitively (see globARN).
 func (p *pattern) match(s string) bool {
 	switch p.kind {
 	case patAny:
@@ -53,7 +53,7 @@ func (p *pattern) match(s string) bool {
 	case patPrefix:
 		return strings.HasPrefix(s, p.s)
 	}
-	return glob(p.s, s, false)
+	return globARN(p.s, s)
 }
 
 // pent is a compiled AWS principal entry.
