@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -48,41 +49,46 @@ func load(fsys fs.FS) (*Pack, Problems) {
 	if err != nil {
 		return &Pack{}, Problems{{Msg: fmt.Sprintf("read lesson pack: %v", err)}}
 	}
+	// Lessons parse independently, so they parse in parallel; results are
+	// collected in folder order and checked against each other afterwards.
+	type parsed struct {
+		lesson *Lesson
+		probs  Problems
+	}
+	var dirs []string
+	for _, e := range entries {
+		if !e.IsDir() || !dirPattern.MatchString(e.Name()) {
+			continue
+		}
+		dirs = append(dirs, e.Name())
+	}
+	results := make([]parsed, len(dirs))
+	var wg sync.WaitGroup
+	for i, dir := range dirs {
+		wg.Go(func() {
+			l, ps := loadLesson(fsys, dir)
+			results[i] = parsed{l, ps}
+		})
+	}
+	wg.Wait()
+
 	p := &Pack{}
 	numbers := map[int]string{}
 	ids := map[string]string{}
-	for _, e := range entries {
-		if !e.IsDir() {
+	for i, r := range results {
+		probs = append(probs, r.probs...)
+		l := r.lesson
+		if l == nil {
 			continue
 		}
-		m := dirPattern.FindStringSubmatch(e.Name())
-		if m == nil {
-			continue
+		dir := dirs[i]
+		if prev, dup := numbers[l.Number]; dup {
+			probs = append(probs, Problem{File: dir, Msg: fmt.Sprintf("lesson number %d is also used by %s", l.Number, prev)})
 		}
-		n, _ := strconv.Atoi(m[1])
-		dir := e.Name()
-		file := dir + "/lesson.md"
-		if n == 0 {
-			probs = append(probs, Problem{File: dir, Msg: "lesson numbers start at 01"})
-			continue
-		}
-		data, err := readLimited(fsys, file)
-		if err != nil {
-			probs = append(probs, Problem{File: file, Msg: err.Error()})
-			continue
-		}
-		l, ps := Parse(file, data)
-		probs = append(probs, ps...)
-		l.Number, l.Dir = n, dir
-		l.Files = subFS(fsys, dir+"/files")
-		l.Solutions = subFS(fsys, dir+"/solutions")
-		if prev, dup := numbers[n]; dup {
-			probs = append(probs, Problem{File: dir, Msg: fmt.Sprintf("lesson number %d is also used by %s", n, prev)})
-		}
-		numbers[n] = dir
+		numbers[l.Number] = dir
 		if l.ID != "" {
 			if prev, dup := ids[l.ID]; dup {
-				probs = append(probs, Problem{File: file, Line: 2, Msg: fmt.Sprintf("front matter: id %q is also used by %s", l.ID, prev)})
+				probs = append(probs, Problem{File: l.File(), Line: 2, Msg: fmt.Sprintf("front matter: id %q is also used by %s", l.ID, prev)})
 			}
 			ids[l.ID] = dir
 		}
@@ -94,6 +100,25 @@ func load(fsys fs.FS) (*Pack, Problems) {
 	sort.SliceStable(p.Lessons, func(i, j int) bool { return p.Lessons[i].Number < p.Lessons[j].Number })
 	probs.Sort()
 	return p, probs
+}
+
+// loadLesson reads and parses the lesson in folder dir. The lesson is nil
+// when there is nothing to parse.
+func loadLesson(fsys fs.FS, dir string) (*Lesson, Problems) {
+	n, _ := strconv.Atoi(dir[:2])
+	if n == 0 {
+		return nil, Problems{{File: dir, Msg: "lesson numbers start at 01"}}
+	}
+	file := dir + "/lesson.md"
+	data, err := readLimited(fsys, file)
+	if err != nil {
+		return nil, Problems{{File: file, Msg: err.Error()}}
+	}
+	l, ps := Parse(file, data)
+	l.Number, l.Dir = n, dir
+	l.Files = subFS(fsys, dir+"/files")
+	l.Solutions = subFS(fsys, dir+"/solutions")
+	return l, ps
 }
 
 func readLimited(fsys fs.FS, name string) ([]byte, error) {

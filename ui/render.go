@@ -66,12 +66,48 @@ func renderCmd(cache *renderCache, l *lessons.Lesson, k renderKey) tea.Cmd {
 // fails, the plain Markdown is shown wrapped, with the error.
 func renderMarkdown(md string, width int, style string) string {
 	width = max(width, 10)
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width))
+	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(style), glamour.WithWordWrap(width),
+		// True colour: no nearest-colour search per token; the program downsamples
+		// to what the terminal supports when it writes the frame.
+		glamour.WithChromaFormatter("terminal16m"))
 	if err == nil {
 		var out string
-		if out, err = r.Render(md); err == nil {
+		if out, err = r.Render(labelBareFences(md)); err == nil {
 			return strings.Trim(out, "\n")
 		}
 	}
 	return fmt.Sprintf("(could not render this lesson: %v)\n\n%s", err, ansi.Wordwrap(md, width, ""))
+}
+
+// labelBareFences gives code blocks without a language the "text" label.
+// Glamour passes the label to chroma, which looks an empty one up by
+// matching every lexer's file patterns: most of the rendering time for a
+// lesson full of unlabelled command blocks.
+func labelBareFences(md string) string {
+	lines := strings.Split(md, "\n")
+	var open string // the open fence's marker, or ""
+	for i, line := range lines {
+		t := strings.TrimLeft(line, " ")
+		if len(line)-len(t) > 3 {
+			continue
+		}
+		n := 0
+		for n < len(t) && (t[n] == '`' || t[n] == '~') && t[n] == t[0] {
+			n++
+		}
+		if n < 3 {
+			continue
+		}
+		marker, rest := t[:n], strings.TrimSpace(t[n:])
+		switch {
+		case open == "":
+			open = marker
+			if rest == "" {
+				lines[i] = line + "text"
+			}
+		case marker[0] == open[0] && len(marker) >= len(open) && rest == "":
+			open = ""
+		}
+	}
+	return strings.Join(lines, "\n")
 }
