@@ -56,7 +56,7 @@ func (s *Service) Protocol() svc.Protocol { return svc.Query }
 func (s *Service) Handle(r *svc.Request) (any, error) {
 	op, ok := operations[r.Operation]
 	if !ok {
-		return nil, svc.Errorf(400, "InvalidAction", "Could not find operation %s for version %s", r.Operation, APIVersion)
+		return nil, svc.ErrUnknownOperation
 	}
 	if op.readOnly && r.Event != nil {
 		r.Event.ReadOnly = true

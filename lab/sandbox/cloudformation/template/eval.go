@@ -66,6 +66,7 @@ func (c *Context) condition(name string, visiting map[string]bool) (bool, error)
 	}
 	visiting[name] = true
 	v, err := c.condExpr(expr, visiting)
+	delete(visiting, name)
 	if err != nil {
 		return false, err
 	}
@@ -231,7 +232,10 @@ func (c *Context) fn(name string, arg any, visiting map[string]bool, depth int) 
 		if _, declared := c.T.Conditions[cond]; !declared {
 			return nil, Errorf("Template error: unresolved condition dependency %s in Fn::If", cond)
 		}
-		b, err := c.condition(cond, map[string]bool{})
+		if visiting == nil {
+			visiting = map[string]bool{}
+		}
+		b, err := c.condition(cond, visiting)
 		if err != nil {
 			return nil, err
 		}

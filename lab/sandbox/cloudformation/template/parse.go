@@ -156,6 +156,9 @@ func decodeYAML(body []byte) (v any, err error) {
 			v, err = nil, Errorf("Template format error: YAML not well-formed. (line 1, column 1)")
 		}
 	}()
+	if line, col, deep := tooDeep(body); deep {
+		return nil, Errorf("Template format error: YAML not well-formed. (line %d, column %d)", line, col)
+	}
 	f, perr := parser.ParseBytes(body, 0)
 	if perr != nil {
 		return nil, yamlError(perr)
@@ -174,6 +177,63 @@ func decodeYAML(body []byte) (v any, err error) {
 	}
 	d := &yamlDecoder{anchors: map[string]ast.Node{}}
 	return d.value(docs[0].Body, 0)
+}
+
+// tooDeep reports where body nests flow collections ([ {) or same-line
+// block sequences ("- - -") deeper than maxDepth. The YAML parser takes time
+// that grows faster than linearly with such nesting, so it never sees it;
+// no real template comes close. Quoted text and comments are skipped; the
+// scan is a guard, not a parser.
+func tooDeep(body []byte) (line, col int, deep bool) {
+	depth, dashes := 0, 0
+	var quote byte
+	line, col = 1, 0
+	lineStart := true
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		col++
+		if c == '\n' {
+			line, col, lineStart, dashes = line+1, 0, true, 0
+			if quote == '#' {
+				quote = 0
+			}
+			continue
+		}
+		switch {
+		case quote == '#':
+			continue
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+			continue
+		}
+		switch c {
+		case '\'', '"':
+			quote = c
+		case '#':
+			if i == 0 || body[i-1] == ' ' || body[i-1] == '\t' || body[i-1] == '\n' {
+				quote = '#'
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '-':
+			if lineStart && (i+1 == len(body) || body[i+1] == ' ') {
+				dashes++
+			}
+		}
+		if c != ' ' && c != '\t' && c != '-' {
+			lineStart = false
+		}
+		if depth > maxDepth || dashes > maxDepth {
+			return line, col, true
+		}
+	}
+	return 0, 0, false
 }
 
 func yamlError(err error) error {

@@ -299,3 +299,39 @@ func TestServerlessTransform(t *testing.T) {
 		t.Errorf("order (-want +got):\n%s", d)
 	}
 }
+
+func TestDeepNestingIsRejectedQuickly(t *testing.T) {
+	for name, body := range map[string]string{
+		"flow":  "Resources: " + strings.Repeat("[", 20000),
+		"dash":  "Resources:\n  " + strings.Repeat("- ", 20000),
+		"mixed": "Resources: " + strings.Repeat("{a: [", 5000),
+	} {
+		_, err := Load([]byte(body))
+		if err == nil || !strings.HasPrefix(err.Error(), "Template format error: YAML not well-formed. (line ") {
+			t.Errorf("%s: error = %v", name, err)
+		}
+	}
+	// Brackets in quotes and comments are text, not nesting.
+	ok := "Resources:\n  A:\n    Type: AWS::KMS::Key\n    Properties:\n      Description: '" + strings.Repeat("[", 300) + "'\n# " + strings.Repeat("{", 300) + "\n"
+	if _, err := Load([]byte(ok)); err != nil {
+		t.Errorf("quoted brackets: %v", err)
+	}
+}
+
+func TestConditionCycles(t *testing.T) {
+	for name, conds := range map[string]string{
+		"self":   "  A: !Equals [!If [A, x, y], x]\n",
+		"pair":   "  A: !Condition B\n  B: !Not [!Condition A]\n",
+		"via if": "  A: !Equals [!If [B, x, y], x]\n  B: !Equals [!If [A, x, y], x]\n",
+		"nested": "  A: !And [!Condition B, !Equals [a, a]]\n  B: !Or [!Condition A, !Equals [a, b]]\n",
+	} {
+		body := "Conditions:\n" + conds + "Resources:\n  K:\n    Type: AWS::KMS::Key\n"
+		tp, err := Load([]byte(body))
+		if err != nil {
+			continue // rejected up front is fine
+		}
+		if _, err := NewContext(tp, nil, Pseudo{}); err == nil || !strings.Contains(err.Error(), "Circular dependency between conditions") {
+			t.Errorf("%s: NewContext error = %v", name, err)
+		}
+	}
+}
