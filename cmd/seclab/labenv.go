@@ -66,8 +66,14 @@ func supports(l *lessons.Lesson, kind string) bool {
 	return false
 }
 
-// openLab starts the target for lesson l and opens a session on it.
+// openLab starts the target for lesson l and opens a session on it; the
+// session records progress into prog.
 func openLab(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress) (*labEnv, error) {
+	return openLabWith(ctx, g, l, stateDir, prog, false)
+}
+
+// openLabWith is openLab; with skipProgress the caller records progress.
+func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress, skipProgress bool) (*labEnv, error) {
 	kind, err := targetKind(g.Target)
 	if err != nil {
 		return nil, err
@@ -102,7 +108,7 @@ func openLab(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string
 		env.Close()
 		return nil, err
 	}
-	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog})
+	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog, SkipProgress: skipProgress})
 	if err != nil {
 		env.Close()
 		return nil, err

@@ -43,6 +43,9 @@ type Options struct {
 	CheckTimeout time.Duration
 	// Width is the console's table width (default 80).
 	Width int
+	// SkipProgress leaves progress to the caller (the TUI records it
+	// itself): the session reads Progress but never changes or saves it.
+	SkipProgress bool
 }
 
 // Session is a running lesson. Its methods are safe for concurrent use.

@@ -136,8 +136,10 @@ func (s *Session) record(st *lessons.Step, res StepResult) {
 	case check.Fail:
 		status = progress.StatusFailed
 	}
-	s.progress.MarkStep(s.lesson.ID, st.ID, status)
-	_ = s.progress.Save() // progress is best effort; a full disk must not break a check
+	if !s.opts.SkipProgress {
+		s.progress.MarkStep(s.lesson.ID, st.ID, status)
+		_ = s.progress.Save() // progress is best effort; a full disk must not break a check
+	}
 	s.updates.publish(Update{Kind: UpdateChecked, Result: &res})
 }
 
@@ -159,8 +161,10 @@ func (s *Session) RevealHint() (revealed []string, total int, err error) {
 		return nil, 0, ErrNoStep
 	}
 	s.progress.RevealHint(s.lesson.ID, st.ID, len(st.Hints))
-	if err := s.progress.Save(); err != nil {
-		return nil, 0, err
+	if !s.opts.SkipProgress {
+		if err := s.progress.Save(); err != nil {
+			return nil, 0, err
+		}
 	}
 	return s.Hints(), len(st.Hints), nil
 }
@@ -224,7 +228,9 @@ func (s *Session) Solution(confirm bool) ([]SolutionStep, error) {
 		}
 	}
 	s.progress.ShowSolution(s.lesson.ID, st.ID)
-	_ = s.progress.Save()
+	if !s.opts.SkipProgress {
+		_ = s.progress.Save()
+	}
 	return out, nil
 }
 
