@@ -174,6 +174,15 @@ func TestListSecretsPaging(t *testing.T) {
 	if d := cmp.Diff([]string{"a", "b", "c", "d", "e"}, got); d != "" {
 		t.Errorf("pages (-want +got):\n%s", d)
 	}
+	h.clock.add(time.Minute)
+	h.must("alice", "UpdateSecret", m{"SecretId": "b", "Description": "changed last"})
+	byChange := h.must("alice", "ListSecrets", m{"SortBy": "last-changed-date", "SortOrder": "desc", "MaxResults": 1})
+	if got := byChange["SecretList"].([]any)[0].(map[string]any)["Name"]; got != "b" {
+		t.Errorf("first by last change, descending = %v, want b", got)
+	}
+	if _, err := h.call("alice", "ListSecrets", m{"SortBy": "size"}); !strings.HasPrefix(code(err), "ValidationException") {
+		t.Errorf("bad SortBy: %s", code(err))
+	}
 	if _, err := h.call("alice", "ListSecrets", m{"NextToken": "garbage"}); code(err) != "InvalidNextTokenException: The NextToken value is invalid." {
 		t.Errorf("bad token: %s", code(err))
 	}

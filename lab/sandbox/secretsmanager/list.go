@@ -20,6 +20,7 @@ type listSecretsInput struct {
 	NextToken              string   `json:"NextToken"`
 	Filters                []filter `json:"Filters"`
 	SortOrder              string   `json:"SortOrder"`
+	SortBy                 string   `json:"SortBy"`
 }
 
 // secretEntry is a secret's metadata as DescribeSecret and ListSecrets show
@@ -123,11 +124,25 @@ func (s *Service) listPage(r *svc.Request, in listSecretsInput) ([]secretEntry, 
 	if err != nil {
 		return nil, "", err
 	}
+	// The API documents CreatedDate as the default key; the default
+	// direction (newest first here) is UNCONFIRMED.
+	less := func(a, b *secret) int { return a.Created.Compare(b.Created) }
+	switch in.SortBy {
+	case "", "created-date":
+	case "last-accessed-date":
+		less = func(a, b *secret) int { return a.LastAccessed.Compare(b.LastAccessed) }
+	case "last-changed-date":
+		less = func(a, b *secret) int { return a.LastChanged.Compare(b.LastChanged) }
+	case "name":
+		less = func(a, b *secret) int { return strings.Compare(a.Name, b.Name) }
+	default:
+		return nil, "", errValidation("1 validation error detected: Value '%s' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, name]", in.SortBy)
+	}
 	sort.SliceStable(all, func(i, j int) bool {
 		if in.SortOrder == "asc" {
-			return all[i].Created.Before(all[j].Created)
+			return less(all[i], all[j]) < 0
 		}
-		return all[i].Created.After(all[j].Created)
+		return less(all[i], all[j]) > 0
 	})
 	bounds, next, err := paginate(len(all), max, in.NextToken)
 	if err != nil {
