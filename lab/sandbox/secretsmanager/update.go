@@ -62,13 +62,17 @@ func (s *Service) updateSecret(r *svc.Request) (any, error) {
 
 	keyChanged := false
 	work := sec.clone()
-	if in.KmsKeyID != nil && *in.KmsKeyID != sec.KmsKeyID {
-		keyChanged = true
-		work.KmsKeyID = *in.KmsKeyID
-		if isDefaultKey(work.KmsKeyID) {
-			work.KmsKeyID = ""
+	if in.KmsKeyID != nil {
+		id := *in.KmsKeyID
+		if isDefaultKey(id) {
+			id = ""
 		}
-		work.KeyARN = ""
+		// The same key named another way (alias vs ARN) still counts as a
+		// change; re-encrypting under the same key is harmless.
+		if id != sec.KmsKeyID && !(id != "" && id == sec.KeyARN) {
+			keyChanged = true
+			work.KmsKeyID, work.KeyARN = id, ""
+		}
 	}
 	var newVersion *version
 	var reencrypted []*version

@@ -193,3 +193,13 @@ func TestUpdateSecretChangesKey(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateSecretSameKeyIsNoChange(t *testing.T) {
+	h := newHarness(t)
+	h.must("alice", "CreateSecret", m{"Name": "s", "SecretString": "v"})
+	h.kms.reset()
+	h.must("alice", "UpdateSecret", m{"SecretId": "s", "KmsKeyId": "alias/aws/secretsmanager"})
+	if len(h.kms.calls) != 0 {
+		t.Errorf("naming the key the secret already uses called KMS: %v", h.kms.ops())
+	}
+}
