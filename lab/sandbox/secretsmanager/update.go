@@ -67,8 +67,9 @@ func (s *Service) updateSecret(r *svc.Request) (any, error) {
 		if isDefaultKey(id) {
 			id = ""
 		}
-		// The same key named another way (alias vs ARN) still counts as a
-		// change; re-encrypting under the same key is harmless.
+		// The secret's key named as given or by its ARN is no change; an
+		// alias of the same key counts as one, which only re-encrypts under
+		// the same key.
 		if id != sec.KmsKeyID && !(id != "" && id == sec.KeyARN) {
 			keyChanged = true
 			work.KmsKeyID, work.KeyARN = id, ""
