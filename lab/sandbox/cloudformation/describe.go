@@ -60,7 +60,7 @@ func (s *Service) describeStacks(r *svc.Request) (any, error) {
 		if err := s.authorize(r, "DescribeStacks", "*"); err != nil {
 			return nil, err
 		}
-		all, err := s.allStacks()
+		all, err := s.liveStacks()
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +139,7 @@ func (s *Service) describeStackEvents(r *svc.Request) (any, error) {
 
 // stackByPhysicalID finds the live stack that owns a physical resource.
 func (s *Service) stackByPhysicalID(physical string) (*stack, string, error) {
-	all, err := s.allStacks()
+	all, err := s.liveStacks()
 	if err != nil {
 		return nil, "", err
 	}
@@ -239,16 +239,41 @@ func (s *Service) listStackResources(r *svc.Request) (any, error) {
 
 // Exports.
 
+// liveStacks loads the stacks that are not deleted (the name index holds
+// exactly those), so lookups do not grow with the deleted stacks kept for
+// DescribeStacks by ID.
+func (s *Service) liveStacks() ([]*stack, error) {
+	var out []*stack
+	err := s.env.Store.View(func(tx svc.Tx) error {
+		var ids []string
+		if err := tx.ForEach(bucketNames, func(_ string, v []byte) error {
+			ids = append(ids, string(v))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			st, err := s.loadStack(tx, id)
+			if err != nil {
+				return err
+			}
+			if st != nil && st.Status != statusDeleteComplete {
+				out = append(out, st)
+			}
+		}
+		return nil
+	})
+	slices.SortStableFunc(out, func(a, b *stack) int { return b.Created.Compare(a.Created) })
+	return out, err
+}
+
 // lookupExport returns the value of the export called name.
 func (s *Service) lookupExport(name string) (string, bool) {
-	all, err := s.allStacks()
+	all, err := s.liveStacks()
 	if err != nil {
 		return "", false
 	}
 	for _, st := range all {
-		if st.Status == statusDeleteComplete {
-			continue
-		}
 		for _, o := range st.Outputs {
 			if o.ExportName == name {
 				return o.Value, true
@@ -260,11 +285,8 @@ func (s *Service) lookupExport(name string) (string, bool) {
 
 // exportOwner returns the ID of the stack exporting name.
 func (s *Service) exportOwner(name string) (string, bool) {
-	all, _ := s.allStacks()
+	all, _ := s.liveStacks()
 	for _, st := range all {
-		if st.Status == statusDeleteComplete {
-			continue
-		}
 		for _, o := range st.Outputs {
 			if o.ExportName == name {
 				return st.ID, true
@@ -277,9 +299,9 @@ func (s *Service) exportOwner(name string) (string, bool) {
 // exportUser returns the name of a live stack other than owner that
 // imports the export called name.
 func (s *Service) exportUser(name, owner string) (string, bool) {
-	all, _ := s.allStacks()
+	all, _ := s.liveStacks()
 	for _, st := range all {
-		if st.ID != owner && st.Status != statusDeleteComplete && slices.Contains(st.Imports, name) {
+		if st.ID != owner && slices.Contains(st.Imports, name) {
 			return st.Name, true
 		}
 	}
@@ -290,7 +312,7 @@ func (s *Service) listExports(r *svc.Request) (any, error) {
 	if err := s.authorize(r, "ListExports", "*"); err != nil {
 		return nil, err
 	}
-	all, err := s.allStacks()
+	all, err := s.liveStacks()
 	if err != nil {
 		return nil, err
 	}

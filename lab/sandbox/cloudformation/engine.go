@@ -80,13 +80,19 @@ func (d *deployment) bind() error {
 	return nil
 }
 
-// event appends a stack event and saves the stack.
+// event appends a stack event. Events that end a step (a status other
+// than *_IN_PROGRESS, or any stack status) save the stack; in-progress
+// events are saved with the step's outcome, which halves the store's
+// durable writes without losing a physical resource ID.
 func (d *deployment) event(logicalID, physicalID, typ, status, reason string) error {
 	d.st.Events = append(d.st.Events, event{
 		EventID: d.s.uuid(), LogicalResourceID: logicalID, PhysicalResourceID: physicalID,
 		ResourceType: typ, Timestamp: d.s.env.Clock.Now(), Status: status, StatusReason: reason,
 		ClientRequestToken: d.token,
 	})
+	if typ != stackType && strings.HasSuffix(status, "_IN_PROGRESS") {
+		return nil
+	}
 	return d.s.persist(d.st)
 }
 

@@ -61,11 +61,16 @@ func (l *lab) trail(t *testing.T) string {
 
 func readTemplate(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	s, err := readBenchTemplate(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	return s
+}
+
+func readBenchTemplate(name string) (string, error) {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	return string(b), err
 }
 
 func params(kv ...string) []cfntypes.Parameter {
