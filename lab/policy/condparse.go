@@ -44,7 +44,7 @@ func (ps *parser) conditions(v jvalue, el string, vars bool) ([]Condition, *Synt
 				return nil, err
 			}
 			c := Condition{Operator: om.key, Key: km.key, Values: vals, op: op, set: set, ifExists: ifExists, keyLower: strings.ToLower(km.key)}
-			c.Line, c.Column = lineCol(ps.doc, km.keyOff)
+			c.Line, c.Column = ps.pos(km.keyOff)
 			c.compile(vars)
 			out = append(out, c)
 		}

@@ -9,38 +9,53 @@ import (
 // Keys are case-insensitive, as in AWS; every key may carry several values
 // (multivalued keys such as aws:TagKeys). A nil *Context is an empty context.
 // Nothing is derived automatically: a key is present only if it was Set.
+// A Context may be read by concurrent evaluations but not changed during
+// them.
 type Context struct {
-	m     map[string][]string // lowercased key -> values
-	names map[string]string   // lowercased key -> key as first set
+	entries []centry       // in insertion order
+	index   map[string]int // lowercased key -> entry, for large contexts
 }
+
+type centry struct {
+	lower  string
+	name   string
+	values []string
+}
+
+// indexAbove is the size from which lookups go through a map; below it a
+// linear scan is faster than hashing the key.
+const indexAbove = 16
 
 // NewContext returns an empty context.
 func NewContext() *Context {
-	return &Context{m: make(map[string][]string, 8), names: make(map[string]string, 8)}
+	return &Context{entries: make([]centry, 0, 12)}
 }
 
 // Set sets key to values, replacing earlier values. Set with no values
 // makes the key present but empty (ForAllValues and Null treat an empty key
 // as absent, as AWS does).
 func (c *Context) Set(key string, values ...string) {
-	if c.m == nil {
-		c.m = make(map[string][]string, 8)
-		c.names = make(map[string]string, 8)
-	}
 	lk := strings.ToLower(key)
-	c.m[lk] = append([]string(nil), values...)
-	if _, ok := c.names[lk]; !ok {
-		c.names[lk] = key
+	vals := append([]string(nil), values...)
+	if i := c.find(lk); i >= 0 {
+		c.entries[i].values = vals
+		return
+	}
+	c.entries = append(c.entries, centry{lower: lk, name: key, values: vals})
+	if len(c.entries) > indexAbove {
+		if c.index == nil {
+			c.index = make(map[string]int, 2*indexAbove)
+			for i, e := range c.entries {
+				c.index[e.lower] = i
+			}
+		}
+		c.index[lk] = len(c.entries) - 1
 	}
 }
 
 // Get returns the values of key, matched case-insensitively.
 func (c *Context) Get(key string) ([]string, bool) {
-	if c == nil || c.m == nil {
-		return nil, false
-	}
-	v, ok := c.m[strings.ToLower(key)]
-	return v, ok
+	return c.lookup(strings.ToLower(key))
 }
 
 // Keys returns the keys as first set, sorted.
@@ -48,9 +63,9 @@ func (c *Context) Keys() []string {
 	if c == nil {
 		return nil
 	}
-	out := make([]string, 0, len(c.names))
-	for _, n := range c.names {
-		out = append(out, n)
+	out := make([]string, 0, len(c.entries))
+	for _, e := range c.entries {
+		out = append(out, e.name)
 	}
 	sort.Strings(out)
 	return out
@@ -62,18 +77,35 @@ func (c *Context) Clone() *Context {
 		return nil
 	}
 	n := NewContext()
-	for k, v := range c.m {
-		n.m[k] = append([]string(nil), v...)
-		n.names[k] = c.names[k]
+	for _, e := range c.entries {
+		n.Set(e.name, e.values...)
 	}
 	return n
 }
 
+func (c *Context) find(lower string) int {
+	if c == nil {
+		return -1
+	}
+	if c.index != nil {
+		if i, ok := c.index[lower]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range c.entries {
+		if c.entries[i].lower == lower {
+			return i
+		}
+	}
+	return -1
+}
+
 // lookup finds an already lowercased key without allocating.
 func (c *Context) lookup(lower string) ([]string, bool) {
-	if c == nil || c.m == nil {
+	i := c.find(lower)
+	if i < 0 {
 		return nil, false
 	}
-	v, ok := c.m[lower]
-	return v, ok
+	return c.entries[i].values, true
 }

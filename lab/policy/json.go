@@ -338,23 +338,40 @@ func (r *jreader) object() (jvalue, *jsonError) {
 	}
 }
 
-// lineCol converts a byte offset into a 1-based line and column (columns
-// count runes, tabs count as one).
-func lineCol(b []byte, off int) (line, col int) {
-	if off > len(b) {
-		off = len(b)
-	}
-	line, col = 1, 1
-	for i := 0; i < off; {
-		if b[i] == '\n' {
-			line++
-			col = 1
-			i++
-			continue
+// lineIndex converts byte offsets into 1-based lines and columns (columns
+// count runes; a tab counts as one).
+type lineIndex struct {
+	doc    []byte
+	starts []int // byte offset where each line starts
+}
+
+func newLineIndex(doc []byte) *lineIndex {
+	li := &lineIndex{doc: doc, starts: []int{0}}
+	for i, b := range doc {
+		if b == '\n' {
+			li.starts = append(li.starts, i+1)
 		}
-		_, n := utf8.DecodeRune(b[i:off])
-		i += n
-		col++
 	}
-	return line, col
+	return li
+}
+
+func (li *lineIndex) at(off int) (line, col int) {
+	if off > len(li.doc) {
+		off = len(li.doc)
+	}
+	lo, hi := 0, len(li.starts)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if li.starts[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, utf8.RuneCount(li.doc[li.starts[lo]:off]) + 1
+}
+
+// lineCol converts one byte offset into a line and column.
+func lineCol(b []byte, off int) (line, col int) {
+	return newLineIndex(b).at(off)
 }

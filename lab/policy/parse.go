@@ -24,11 +24,19 @@ func Parse(doc []byte) (*Policy, error) {
 
 // parser turns the positioned JSON tree into a Policy.
 type parser struct {
-	doc []byte
+	doc   []byte
+	lines *lineIndex
+}
+
+func (ps *parser) pos(off int) (int, int) {
+	if ps.lines == nil {
+		ps.lines = newLineIndex(ps.doc)
+	}
+	return ps.lines.at(off)
 }
 
 func (ps *parser) errAt(off int, element, format string, args ...any) *SyntaxError {
-	l, c := lineCol(ps.doc, off)
+	l, c := ps.pos(off)
 	return &SyntaxError{Line: l, Column: c, Element: element, Msg: fmt.Sprintf(format, args...)}
 }
 
@@ -133,7 +141,7 @@ func join(path, name string) string {
 func (ps *parser) statement(v jvalue, idx int, vars bool) (Statement, *SyntaxError) {
 	path := fmt.Sprintf("Statement[%d]", idx)
 	st := Statement{Index: idx}
-	st.Line, st.Column = lineCol(ps.doc, v.off)
+	st.Line, st.Column = ps.pos(v.off)
 	if v.kind != jObject {
 		return st, ps.errAt(v.off, path, "a statement must be an object, not %s", v.kind)
 	}

@@ -106,12 +106,13 @@ type pathSeg struct {
 }
 
 type validator struct {
-	doc  []byte
-	root jvalue
-	p    *Policy
-	kind Kind
-	cat  *catalogData
-	out  []Finding
+	doc   []byte
+	lines *lineIndex
+	root  jvalue
+	p     *Policy
+	kind  Kind
+	cat   *catalogData
+	out   []Finding
 }
 
 // node finds the JSON value at a path; when Statement is a single object,
@@ -168,7 +169,10 @@ func (v *validator) add(sev Severity, code string, path []pathSeg, format string
 			break
 		}
 	}
-	l, c := lineCol(v.doc, off)
+	if v.lines == nil {
+		v.lines = newLineIndex(v.doc)
+	}
+	l, c := v.lines.at(off)
 	v.out = append(v.out, Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...), Line: l, Column: c, Path: pathString(path)})
 }
 
