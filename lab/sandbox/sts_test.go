@@ -16,7 +16,7 @@ func trust(principal string) string {
 }
 
 // makeUser creates an IAM user with an access key in the learner account.
-func makeUser(t *testing.T, s *Server, name string, managed ...string) {
+func makeUser(t testing.TB, s *Server, name string, managed ...string) {
 	t.Helper()
 	ctx := context.Background()
 	admin := iam.NewFromConfig(s.Config("learner"))
