@@ -45,9 +45,25 @@ func TestSDKKeyLifecycle(t *testing.T) {
 	if err != nil || len(keys.Keys) != 1 || aws.ToString(keys.Keys[0].KeyArn) != arn {
 		t.Fatalf("ListKeys = %+v, %v", keys, err)
 	}
+	if _, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &arn}); err != nil {
+		t.Fatalf("DescribeKey by ARN: %v", err)
+	}
 	aliases, err := c.ListAliases(ctx, &kms.ListAliasesInput{KeyId: &id})
 	if err != nil || len(aliases.Aliases) != 1 || aws.ToString(aliases.Aliases[0].AliasName) != "alias/demo" || aliases.Aliases[0].CreationDate == nil {
 		t.Fatalf("ListAliases = %+v, %v", aliases, err)
+	}
+	other, otherARN := l.createKey(nil)
+	if _, err := c.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/moving"), TargetKeyId: &id}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateAlias(ctx, &kms.UpdateAliasInput{AliasName: aws.String("alias/moving"), TargetKeyId: &other}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := c.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String("alias/moving")}); err != nil || aws.ToString(d.KeyMetadata.Arn) != otherARN {
+		t.Fatalf("alias after UpdateAlias = %v, %v", d, err)
+	}
+	if _, err := c.DeleteAlias(ctx, &kms.DeleteAliasInput{AliasName: aws.String("alias/moving")}); err != nil {
+		t.Fatal(err)
 	}
 	tags, err := c.ListResourceTags(ctx, &kms.ListResourceTagsInput{KeyId: &id})
 	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].TagValue) != "blue" {
