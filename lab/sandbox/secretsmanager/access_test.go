@@ -236,3 +236,22 @@ func TestNamesArePerAccount(t *testing.T) {
 		t.Errorf("alice reads %v", got)
 	}
 }
+
+func TestBatchGetWithFiltersNeedsListSecrets(t *testing.T) {
+	h := newHarness(t)
+	h.must("alice", "CreateSecret", m{"Name": "app/a", "SecretString": "1"})
+	h.must("alice", "CreateSecret", m{"Name": "app/b", "SecretString": "2"})
+	h.must("alice", "CreateSecret", m{"Name": "other", "SecretString": "3"})
+	out := h.must("alice", "BatchGetSecretValue", m{"Filters": []m{{"Key": "name", "Values": []string{"app/"}}}})
+	if n := len(out["SecretValues"].([]any)); n != 2 {
+		t.Errorf("filtered batch read %d secrets, want 2", n)
+	}
+	h.authz.deny["alice secretsmanager:ListSecrets"] = true
+	_, err := h.call("alice", "BatchGetSecretValue", m{"Filters": []m{{"Key": "name", "Values": []string{"app/"}}}})
+	if !strings.Contains(code(err), "secretsmanager:ListSecrets") {
+		t.Errorf("without ListSecrets: %s", code(err))
+	}
+	if _, err := h.call("alice", "BatchGetSecretValue", m{"SecretIdList": []string{"app/a"}}); err != nil {
+		t.Errorf("by id list without ListSecrets: %v", err)
+	}
+}

@@ -172,6 +172,18 @@ func (s *Service) batchGetSecretValue(r *svc.Request) (any, error) {
 	if err := s.authorize(r, access{action: "BatchGetSecretValue"}); err != nil {
 		return nil, err
 	}
+	if len(in.Filters) > 0 {
+		// Filtering lists secrets: the API reference requires
+		// secretsmanager:ListSecrets as well.
+		sub := r.Sub(ServiceName, "ListSecrets", "")
+		err := s.authorize(sub, access{action: "ListSecrets"})
+		if s.env.Trail != nil {
+			s.env.Trail.Record(sub.Event.Finish(err))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 	ids := in.SecretIDList
 	next := ""
 	if len(in.Filters) > 0 {
