@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/seclab-dev/seclab/lab/progress"
 	"github.com/seclab-dev/seclab/lessons"
@@ -34,11 +35,33 @@ func (g *globals) stateDir() (string, error) {
 	return progress.DefaultDir()
 }
 
-// progress loads the learner's progress from the state folder.
+// loadedProgress keeps one Progress per state folder for the process, so
+// that the TUI and the lab runtime read and write the same values rather
+// than overwriting each other's file.
+var loadedProgress struct {
+	sync.Mutex
+	byDir map[string]*progress.Progress
+}
+
+// progress returns the learner's progress from the state folder, loading
+// it on first use.
 func (g *globals) progress() (*progress.Progress, error) {
 	dir, err := g.stateDir()
 	if err != nil {
 		return nil, err
 	}
-	return progress.Load(dir)
+	loadedProgress.Lock()
+	defer loadedProgress.Unlock()
+	if p, ok := loadedProgress.byDir[dir]; ok {
+		return p, nil
+	}
+	p, err := progress.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	if loadedProgress.byDir == nil {
+		loadedProgress.byDir = map[string]*progress.Progress{}
+	}
+	loadedProgress.byDir[dir] = p
+	return p, nil
 }
