@@ -72,9 +72,10 @@ func createInline(d *deployment, id string, props map[string]any) error {
 	if err := putInlineOn(d, props, nil); err != nil {
 		return err
 	}
-	// CloudFormation's physical ID for an inline policy is generated from
-	// the stack name and the logical ID, like "mysta-MyPol-1ABCDEFGHIJK".
-	pid := d.physicalName(id, 5+1+4+1+13)
+	// CloudFormation's physical ID for an inline policy is the first
+	// letters of the stack name and the logical ID and a random suffix,
+	// like "mysta-MyPo-1ABCDEFGHIJK".
+	pid := prefix(d.st.Name, 5) + "-" + prefix(id, 4) + "-" + d.s.randString(13, upperDigits)
 	d.created(id, pid, pid, map[string]any{"Id": pid})
 	return nil
 }
@@ -229,4 +230,11 @@ func updateAccessKey(d *deployment, id string, old, new map[string]any) error {
 func deleteAccessKey(d *deployment, id string) error {
 	_, err := d.call("iam", "DeleteAccessKey", query("UserName", d.extra(id)["UserName"], "AccessKeyId", d.st.sealed.Ref[id]))
 	return err
+}
+
+func prefix(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }
