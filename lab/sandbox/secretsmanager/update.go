@@ -79,7 +79,7 @@ func (s *Service) updateSecret(r *svc.Request) (any, error) {
 	var reencrypted []*version
 	switch {
 	case val.present():
-		v, done, err := s.prepareVersion(r, work, in.ClientRequestToken, val)
+		v, done, err := s.prepareVersion(r, work, in.ClientRequestToken, val, []string{stageCurrent})
 		if err != nil {
 			return nil, err
 		}
@@ -132,10 +132,10 @@ func (s *Service) updateSecret(r *svc.Request) (any, error) {
 	return out, nil
 }
 
-// prepareVersion encrypts val as the next AWSCURRENT version of sec; when
-// token names an existing version with the same value it returns that
-// version as done instead.
-func (s *Service) prepareVersion(r *svc.Request, sec *secret, token string, val value) (v, done *version, err error) {
+// prepareVersion encrypts val as a new version of sec carrying stages. A
+// token that names an existing version makes the call idempotent: the same
+// value returns that version as done, another value is an error.
+func (s *Service) prepareVersion(r *svc.Request, sec *secret, token string, val value, stages []string) (v, done *version, err error) {
 	if token != "" {
 		if old := sec.version(token); old != nil {
 			same, err := s.sameAs(r, sec, old, val)
@@ -148,7 +148,7 @@ func (s *Service) prepareVersion(r *svc.Request, sec *secret, token string, val 
 			return nil, old, nil
 		}
 	}
-	v, err = s.newVersion(r, sec, keyFor(sec), token, val, []string{stageCurrent})
+	v, err = s.newVersion(r, sec, keyFor(sec), token, val, stages)
 	return v, nil, err
 }
 

@@ -73,21 +73,12 @@ func (s *Service) putSecretValue(r *svc.Request) (any, error) {
 // idempotent: the same value answers with that version (done), another
 // value is an error.
 func (s *Service) writeVersion(r *svc.Request, sec *secret, token string, val value, stages []string) (*version, any, error) {
-	if token != "" {
-		if old := sec.version(token); old != nil {
-			same, err := s.sameAs(r, sec, old, val)
-			if err != nil {
-				return nil, nil, err
-			}
-			if !same {
-				return nil, nil, errVersionExists()
-			}
-			return nil, putSecretValueOutput{ARN: sec.ARN, Name: sec.Name, VersionID: old.ID, VersionStages: append([]string{}, old.Stages...)}, nil
-		}
-	}
-	v, err := s.newVersion(r, sec, keyFor(sec), token, val, stages)
+	v, done, err := s.prepareVersion(r, sec, token, val, stages)
 	if err != nil {
 		return nil, nil, err
+	}
+	if done != nil {
+		return nil, putSecretValueOutput{ARN: sec.ARN, Name: sec.Name, VersionID: done.ID, VersionStages: append([]string{}, done.Stages...)}, nil
 	}
 	var added *version
 	_, err = s.mutate(r, sec.ARN, func(cur *secret) error {
