@@ -156,18 +156,24 @@ func isAllStars(s string) bool {
 	return true
 }
 
-// conditionsHold evaluates every condition (so that all missing keys are
-// recorded) and reports whether all hold.
+// conditionsHold reports whether every condition holds. After the first
+// failing condition the rest are only checked for absent keys, so that all
+// missing keys are still recorded.
 func (e *evaluator) conditionsHold(st *Statement) bool {
 	all := true
 	for i := range st.Conditions {
-		ok, missing := st.Conditions[i].eval(e.ctx)
+		c := &st.Conditions[i]
+		if !all {
+			if vs, found := e.ctx.lookup(c.keyLower); !found || len(vs) == 0 {
+				e.addMissing(c.Key)
+			}
+			continue
+		}
+		ok, missing := c.eval(e.ctx)
 		if missing {
-			e.addMissing(st.Conditions[i].Key)
+			e.addMissing(c.Key)
 		}
-		if !ok {
-			all = false
-		}
+		all = ok
 	}
 	return all
 }
