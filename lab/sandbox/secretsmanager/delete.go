@@ -68,7 +68,7 @@ func (s *Service) deleteSecret(r *svc.Request) (any, error) {
 		if sec.scheduled() {
 			return errMarkedForDeletion()
 		}
-		sec.Deleted = t
+		sec.Deleted, sec.LastChanged = t, t
 		sec.DeletionDate = t.Add(time.Duration(days) * 24 * time.Hour)
 		return nil
 	})

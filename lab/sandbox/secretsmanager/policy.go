@@ -60,6 +60,7 @@ func (s *Service) putResourcePolicy(r *svc.Request) (any, error) {
 			return errMarkedForDeletion()
 		}
 		sec.Policy = in.ResourcePolicy
+		sec.LastChanged = now(r)
 		return nil
 	})
 	if err != nil {
@@ -112,6 +113,7 @@ func (s *Service) deleteResourcePolicy(r *svc.Request) (any, error) {
 			return errMarkedForDeletion()
 		}
 		sec.Policy = ""
+		sec.LastChanged = now(r)
 		return nil
 	})
 	if err != nil {

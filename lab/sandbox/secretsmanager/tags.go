@@ -100,6 +100,7 @@ func (s *Service) tagAccess(r *svc.Request, action, id string, ctx map[string][]
 		if sec.scheduled() {
 			return errMarkedForDeletion()
 		}
+		sec.LastChanged = now(r)
 		return fn(sec)
 	})
 	return err
