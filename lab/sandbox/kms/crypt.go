@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha1"
@@ -25,13 +26,33 @@ func (s *Service) sealSymmetric(k *keyRecord, plaintext []byte, encCtx map[strin
 	if out, err = appendBlobHeader(out, k.ID, uint32(v)); err != nil {
 		return nil, errInternal("blob header", err)
 	}
-	out = out[:blobHeaderLen+blobNonceLen]
-	if err := s.random(out[blobHeaderLen:]); err != nil {
-		return nil, errInternal("nonce", err)
-	}
 	var buf [256]byte
-	aad := appendContext(append(buf[:0], out[:blobHeaderLen]...), encCtx)
-	return m.aead.Seal(out, out[blobHeaderLen:], plaintext, aad), nil
+	aad := appendContext(append(buf[:0], out...), encCtx)
+	nonce, err := s.nonce(m, aad, plaintext)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, nonce[:]...)
+	return m.aead.Seal(out, nonce[:], plaintext, aad), nil
+}
+
+// nonce derives a GCM nonce from fresh randomness, the additional data and
+// the plaintext (a synthetic IV). Randomness from a seeded sandbox replays
+// after a restart; mixing in the message keeps two different messages from
+// ever sharing a nonce under one key.
+func (s *Service) nonce(m *material, aad, plaintext []byte) ([blobNonceLen]byte, error) {
+	var n [blobNonceLen]byte
+	var seed [16]byte
+	if err := s.random(seed[:]); err != nil {
+		return n, errInternal("nonce", err)
+	}
+	mac := hmac.New(sha256.New, m.nonceKey)
+	mac.Write(seed[:])
+	mac.Write(aad)
+	mac.Write(plaintext)
+	var sum [sha256.Size]byte
+	copy(n[:], mac.Sum(sum[:0]))
+	return n, nil
 }
 
 // openSymmetric decrypts a parsed blob with key k. Any failure, a wrong

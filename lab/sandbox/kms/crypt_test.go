@@ -265,3 +265,34 @@ func TestEncryptionContextConditionKeys(t *testing.T) {
 		t.Errorf("authorization request = %+v", a)
 	}
 }
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+// TestNoncesDifferWhenRandomnessRepeats: a seeded sandbox restarted on its
+// state replays its randomness; different messages must still get
+// different GCM nonces under one key.
+func TestNoncesDifferWhenRandomnessRepeats(t *testing.T) {
+	h := newHarness(t)
+	id, _ := h.createKey(nil)
+	h.svc.env.Rand = zeroReader{}
+	nonces := map[string]string{}
+	for _, msg := range []string{"one", "two", "three"} {
+		blob := b64(h.must("Encrypt", map[string]any{"KeyId": id, "Plaintext": []byte(msg)}), "CiphertextBlob")
+		p, err := parseBlob(blob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if other, dup := nonces[string(p.Nonce)]; dup {
+			t.Fatalf("%q and %q share a nonce", other, msg)
+		}
+		nonces[string(p.Nonce)] = msg
+		if got := b64(h.must("Decrypt", map[string]any{"CiphertextBlob": blob}), "Plaintext"); string(got) != msg {
+			t.Errorf("Decrypt = %q, want %q", got, msg)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"errors"
 	"time"
 
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
@@ -80,6 +81,9 @@ func (s *Service) createKey(r *svc.Request) (any, error) {
 	rec.Versions = []keyVersion{v}
 	if err := s.env.Store.Update(func(tx svc.Tx) error {
 		purgeExpired(tx, r.Now)
+		if tx.Get(bucketKeys, id) != nil {
+			return errors.New("key id " + id + " is taken")
+		}
 		return putKey(tx, rec)
 	}); err != nil {
 		return nil, errInternal("store key", err)
@@ -133,15 +137,29 @@ func checkCreateKey(in *createKeyInput, spec, origin string) (string, error) {
 	return usage, nil
 }
 
-// newKeyID returns a random (version 4) UUID from env.Rand.
+// newKeyID returns a random (version 4) UUID from env.Rand that no stored
+// key has. (A seeded stream replays after a restart on the same state.)
 func (s *Service) newKeyID() (string, error) {
-	var b [16]byte
-	if err := s.random(b[:]); err != nil {
-		return "", errInternal("key id", err)
+	for range 16 {
+		var b [16]byte
+		if err := s.random(b[:]); err != nil {
+			return "", errInternal("key id", err)
+		}
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		id := formatUUID(b[:])
+		taken := false
+		if err := s.env.Store.View(func(tx svc.Tx) error {
+			taken = tx.Get(bucketKeys, id) != nil
+			return nil
+		}); err != nil {
+			return "", errInternal("key id", err)
+		}
+		if !taken {
+			return id, nil
+		}
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return formatUUID(b[:]), nil
+	return "", errInternal("key id", errors.New("no unused key id"))
 }
 
 type keyIDInput struct {

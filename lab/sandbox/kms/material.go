@@ -7,6 +7,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
@@ -18,12 +19,14 @@ import (
 // material is one key version's usable form, built once from the sealed
 // bytes and cached.
 type material struct {
-	aead cipher.AEAD           // SYMMETRIC_DEFAULT
-	rsa  *rsa.PrivateKey       // RSA_*
-	ec   *ecdsa.PrivateKey     // ECC_NIST_*
-	k1   *secp256k1.PrivateKey // ECC_SECG_P256K1
-	mac  []byte                // HMAC_*
-	spki []byte                // DER SubjectPublicKeyInfo (asymmetric keys)
+	aead cipher.AEAD // SYMMETRIC_DEFAULT
+	// nonceKey keys the synthetic GCM nonces (SYMMETRIC_DEFAULT).
+	nonceKey []byte
+	rsa      *rsa.PrivateKey       // RSA_*
+	ec       *ecdsa.PrivateKey     // ECC_NIST_*
+	k1       *secp256k1.PrivateKey // ECC_SECG_P256K1
+	mac      []byte                // HMAC_*
+	spki     []byte                // DER SubjectPublicKeyInfo (asymmetric keys)
 }
 
 // newMaterial generates raw key material for spec: AES and HMAC keys and EC
@@ -103,6 +106,8 @@ func parseMaterial(spec string, raw []byte) (*material, error) {
 		if m.aead, err = cipher.NewGCM(block); err != nil {
 			return nil, err
 		}
+		nk := sha256.Sum256(append([]byte("seclab kms gcm nonce key\x00"), raw...))
+		m.nonceKey = nk[:]
 		return m, nil
 	case info.macBytes > 0:
 		m.mac = raw
