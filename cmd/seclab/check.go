@@ -153,7 +153,9 @@ func runChecks(ctx context.Context, g *globals, chosen []*lessons.Lesson, solve 
 		}(i, l)
 	}
 	wg.Wait()
-	if err := prog.Save(); err != nil && !solve {
+	if solve {
+		// nothing to save
+	} else if err := prog.Save(); err != nil {
 		fmt.Fprintf(os.Stderr, "seclab: could not save progress: %v\n", err)
 	}
 	rep.Outcome = check.Pass
@@ -178,7 +180,11 @@ func worse(a, b check.Outcome) check.Outcome {
 
 func checkLesson(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress, solve bool) lessonReport {
 	lr := lessonReport{Number: l.Number, ID: l.ID, Title: l.Title, Outcome: check.Pass}
-	env, err := openLab(ctx, g, l, stateDir, prog)
+	mode := deferProgress
+	if solve {
+		mode = skipProgress // the self-test is about the lesson, not the learner
+	}
+	env, err := openLabWith(ctx, g, l, stateDir, prog, mode)
 	if err != nil {
 		lr.Outcome, lr.Error = check.Error, err.Error()
 		return lr

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -69,11 +70,20 @@ func supports(l *lessons.Lesson, kind string) bool {
 // openLab starts the target for lesson l and opens a session on it; the
 // session records progress into prog.
 func openLab(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress) (*labEnv, error) {
-	return openLabWith(ctx, g, l, stateDir, prog, false)
+	return openLabWith(ctx, g, l, stateDir, prog, recordProgress)
 }
 
-// openLabWith is openLab; with skipProgress the caller records progress.
-func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress, skipProgress bool) (*labEnv, error) {
+// progressMode says how a session treats progress.
+type progressMode int
+
+const (
+	recordProgress progressMode = iota // record and save after each check
+	deferProgress                      // record; the caller saves
+	skipProgress                       // the caller records (the TUI)
+)
+
+// openLabWith is openLab with a progress mode.
+func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir string, prog *progress.Progress, mode progressMode) (*labEnv, error) {
 	kind, err := targetKind(g.Target)
 	if err != nil {
 		return nil, err
@@ -98,7 +108,7 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		}
 		env.sb = sb
 		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: sb.Config("learner"),
-			WithCredentials: sb.ConfigWith, Trail: sandboxTrail{sb}}
+			WithCredentials: sb.ConfigWith, Trail: newSandboxTrail(sb)}
 	case target.Endpoint:
 		t, err = endpointTarget(ctx, g)
 	case target.AWS:
@@ -108,7 +118,8 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		env.Close()
 		return nil, err
 	}
-	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog, SkipProgress: skipProgress})
+	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog,
+		SkipProgress: mode == skipProgress, DeferSave: mode == deferProgress})
 	if err != nil {
 		env.Close()
 		return nil, err
@@ -169,8 +180,24 @@ func withCredentials(base aws.Config) func(aws.Credentials) aws.Config {
 	}
 }
 
-// sandboxTrail adapts the sandbox's trail to the lab's TrailSource.
-type sandboxTrail struct{ s *sandbox.Server }
+// sandboxTrail adapts the sandbox's trail to the lab's TrailSource. Each
+// subscription has one goroutine that converts events; Sync drains them.
+type sandboxTrail struct {
+	s    *sandbox.Server
+	mu   sync.Mutex
+	subs map[*trailSub]bool
+}
+
+type trailSub struct {
+	in   <-chan svc.Event
+	out  chan target.Event
+	sync chan chan struct{}
+	done chan struct{}
+}
+
+func newSandboxTrail(s *sandbox.Server) *sandboxTrail {
+	return &sandboxTrail{s: s, subs: map[*trailSub]bool{}}
+}
 
 func trailEvent(e svc.Event) target.Event {
 	return target.Event{Time: e.Time, Principal: e.Principal, PrincipalName: e.PrincipalName, Action: e.Action,
@@ -178,23 +205,87 @@ func trailEvent(e svc.Event) target.Event {
 }
 
 // Subscribe forwards the sandbox's events, converted.
-func (t sandboxTrail) Subscribe() (<-chan target.Event, func()) {
+func (t *sandboxTrail) Subscribe() (<-chan target.Event, func()) {
 	in, cancel := t.s.Subscribe()
-	out := make(chan target.Event, 256)
-	go func() {
-		defer close(out)
-		for e := range in {
-			select {
-			case out <- trailEvent(e):
-			default: // a slow reader loses events, as the sandbox's own subscribers do
+	sub := &trailSub{in: in, out: make(chan target.Event, 256), sync: make(chan chan struct{}), done: make(chan struct{})}
+	t.mu.Lock()
+	t.subs[sub] = true
+	t.mu.Unlock()
+	go sub.run()
+	return sub.out, func() {
+		t.mu.Lock()
+		delete(t.subs, sub)
+		t.mu.Unlock()
+		cancel()
+		<-sub.done
+	}
+}
+
+func (sub *trailSub) forward(e svc.Event) {
+	select {
+	case sub.out <- trailEvent(e):
+	default: // a slow reader loses events, as the sandbox's own subscribers do
+	}
+}
+
+func (sub *trailSub) run() {
+	defer close(sub.done)
+	defer close(sub.out)
+	for {
+		select {
+		case e, ok := <-sub.in:
+			if !ok {
+				return
 			}
+			sub.forward(e)
+		case reply := <-sub.sync:
+			for drained := false; !drained; {
+				select {
+				case e, ok := <-sub.in:
+					if !ok {
+						close(reply)
+						return
+					}
+					sub.forward(e)
+				default:
+					drained = true
+				}
+			}
+			close(reply)
 		}
-	}()
-	return out, cancel
+	}
+}
+
+// Sync waits until every subscription has forwarded what the sandbox has
+// recorded so far (the sandbox hands events to subscribers before it
+// answers the call).
+func (t *sandboxTrail) Sync(ctx context.Context) error {
+	t.mu.Lock()
+	subs := make([]*trailSub, 0, len(t.subs))
+	for s := range t.subs {
+		subs = append(subs, s)
+	}
+	t.mu.Unlock()
+	for _, sub := range subs {
+		reply := make(chan struct{})
+		select {
+		case sub.sync <- reply:
+		case <-sub.done:
+			continue
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		select {
+		case <-reply:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 // Since reads the recorded trail from the sandbox's trail file.
-func (t sandboxTrail) Since(ctx context.Context, at time.Time) ([]target.Event, error) {
+func (t *sandboxTrail) Since(ctx context.Context, at time.Time) ([]target.Event, error) {
 	var out []target.Event
 	err := sandbox.ReadTrail(ctx, filepath.Join(t.s.Dir(), sandbox.TrailFile), false, func(e svc.Event) error {
 		if !e.Time.Before(at) {

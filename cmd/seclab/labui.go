@@ -33,7 +33,7 @@ func init() {
 			if err != nil {
 				return nil, err
 			}
-			env, err := openLabWith(ctx, g, l, dir, prog, true)
+			env, err := openLabWith(ctx, g, l, dir, prog, skipProgress)
 			if err != nil {
 				return nil, err
 			}

@@ -46,6 +46,9 @@ type Options struct {
 	// SkipProgress leaves progress to the caller (the TUI records it
 	// itself): the session reads Progress but never changes or saves it.
 	SkipProgress bool
+	// DeferSave records progress in memory only; the caller saves it
+	// (seclab check saves once at the end instead of after every step).
+	DeferSave bool
 }
 
 // Session is a running lesson. Its methods are safe for concurrent use.
@@ -258,9 +261,6 @@ func (s *Session) Run(ctx context.Context, persona, line string) console.Result 
 		return console.Result{Persona: persona, Err: &console.Error{Status: console.ExitUsage, Message: err.Error()}}
 	}
 	r := s.console.Run(ctx, persona, words)
-	if s.trailLog != nil && r.Operation != "" && (r.Err == nil || r.Err.Code != "") {
-		s.trailLog.called()
-	}
 	return r
 }
 

@@ -62,9 +62,9 @@ func (s *Session) StartStep(ctx context.Context, i int) error {
 	s.current = i
 	if _, ok := s.rt.StepStarted[st.ID]; !ok {
 		s.rt.StepStarted[st.ID] = time.Now()
+		err = s.saveState()
 	}
 	done := s.rt.SetupDone[st.ID]
-	err = s.saveState()
 	s.mu.Unlock()
 	if err != nil {
 		return fmt.Errorf("save lesson state: %w", err)
@@ -138,7 +138,9 @@ func (s *Session) record(st *lessons.Step, res StepResult) {
 	}
 	if !s.opts.SkipProgress {
 		s.progress.MarkStep(s.lesson.ID, st.ID, status)
-		_ = s.progress.Save() // progress is best effort; a full disk must not break a check
+		if !s.opts.DeferSave {
+			_ = s.progress.Save() // progress is best effort; a full disk must not break a check
+		}
 	}
 	s.updates.publish(Update{Kind: UpdateChecked, Result: &res})
 }

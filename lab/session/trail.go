@@ -13,39 +13,65 @@ const maxTrailLog = 20000
 
 // trailLog collects the target's trail from the moment the session opens,
 // so trail checks see calls made from the console, from checks and from
-// other programs using the same sandbox.
+// other programs using the same sandbox. One goroutine receives the feed;
+// sync asks it to take in everything already delivered.
 type trailLog struct {
 	src     target.TrailSource
 	started time.Time
 	cancel  func()
 	done    chan struct{}
+	syncReq chan chan struct{}
 	onEvent func(target.Event)
 
-	mu       sync.Mutex
-	events   []target.Event
-	lastRecv time.Time
-	lastCall time.Time
+	mu     sync.Mutex
+	events []target.Event
 }
 
 func startTrailLog(src target.TrailSource, onEvent func(target.Event)) *trailLog {
 	ch, cancel := src.Subscribe()
-	t := &trailLog{src: src, started: time.Now(), cancel: cancel, done: make(chan struct{}), onEvent: onEvent}
-	go func() {
-		defer close(t.done)
-		for e := range ch {
-			t.mu.Lock()
-			t.events = append(t.events, e)
-			if len(t.events) > maxTrailLog {
-				t.events = append([]target.Event(nil), t.events[len(t.events)-maxTrailLog/2:]...)
-			}
-			t.lastRecv = time.Now()
-			t.mu.Unlock()
-			if t.onEvent != nil {
-				t.onEvent(e)
-			}
-		}
-	}()
+	t := &trailLog{src: src, started: time.Now(), cancel: cancel, done: make(chan struct{}),
+		syncReq: make(chan chan struct{}), onEvent: onEvent}
+	go t.run(ch)
 	return t
+}
+
+func (t *trailLog) run(ch <-chan target.Event) {
+	defer close(t.done)
+	for {
+		select {
+		case e, ok := <-ch:
+			if !ok {
+				return
+			}
+			t.add(e)
+		case reply := <-t.syncReq:
+			for drained := false; !drained; {
+				select {
+				case e, ok := <-ch:
+					if !ok {
+						close(reply)
+						return
+					}
+					t.add(e)
+				default:
+					drained = true
+				}
+			}
+			close(reply)
+		}
+	}
+}
+
+func (t *trailLog) add(e target.Event) {
+	t.mu.Lock()
+	t.events = append(t.events, e)
+	if len(t.events) > maxTrailLog {
+		t.events = append([]target.Event(nil), t.events[len(t.events)-maxTrailLog/2:]...)
+	}
+	t.mu.Unlock()
+	if t.onEvent != nil {
+		t.onEvent(e)
+	}
 }
 
 func (t *trailLog) close() {
@@ -53,39 +79,29 @@ func (t *trailLog) close() {
 	<-t.done
 }
 
-// called notes that a call just returned: its events are on their way.
-func (t *trailLog) called() {
-	t.mu.Lock()
-	t.lastCall = time.Now()
-	t.mu.Unlock()
-}
-
-// settle waits, after a recent call, until the feed has been quiet for a
-// moment: the target records a call's events before it answers, but they
-// reach this log through the feed a moment later.
-func (t *trailLog) settle(ctx context.Context) {
-	const quiet, limit = 2 * time.Millisecond, 50 * time.Millisecond
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		t.mu.Lock()
-		recent := time.Since(t.lastCall) < limit
-		calm := time.Since(t.lastRecv) >= quiet && !t.lastRecv.Before(t.lastCall)
-		t.mu.Unlock()
-		if !recent || calm {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(quiet / 2):
-		}
+// sync makes sure every event the target recorded so far is in the log.
+func (t *trailLog) sync(ctx context.Context) {
+	if err := t.src.Sync(ctx); err != nil {
+		return
+	}
+	reply := make(chan struct{})
+	select {
+	case t.syncReq <- reply:
+	case <-t.done:
+		return
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-reply:
+	case <-ctx.Done():
 	}
 }
 
 // since returns the events at or after at: from the target's record for
 // the time before this log started, then the collected ones.
 func (t *trailLog) since(ctx context.Context, at time.Time) []target.Event {
-	t.settle(ctx)
+	t.sync(ctx)
 	var out []target.Event
 	if at.Before(t.started) {
 		if old, err := t.src.Since(ctx, at); err == nil {

@@ -168,9 +168,6 @@ func (s *Session) trigger() {
 
 // onConsoleCall is told about every AWS call of the console.
 func (s *Session) onConsoleCall(r console.Result) {
-	if s.trailLog != nil && (r.Err == nil || r.Err.Code != "") {
-		s.trailLog.called()
-	}
 	s.trigger()
 }
 

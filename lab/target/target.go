@@ -68,4 +68,8 @@ type TrailSource interface {
 	Subscribe() (events <-chan Event, cancel func())
 	// Since returns the recorded events at or after t, oldest first.
 	Since(ctx context.Context, t time.Time) ([]Event, error)
+	// Sync returns once every event recorded before it was called has
+	// been sent to the subscribers' channels (those with room), so a
+	// reader can tell "no such call" from "not delivered yet".
+	Sync(ctx context.Context) error
 }
