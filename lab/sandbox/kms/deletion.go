@@ -96,4 +96,3 @@ func purgeExpired(tx svc.Tx, now time.Time) {
 		deleteGrantsOf(tx, k.ID)
 	}
 }
-
