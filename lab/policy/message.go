@@ -12,13 +12,21 @@ package policy
 // "no identity-based policy" when it delegates but IAM does not allow. It
 // returns "" for an allowed decision.
 func DeniedMessage(in *Input, d Decision) string {
+	return DeniedMessageAs(in, d, in.Request.Resource)
+}
+
+// DeniedMessageAs is DeniedMessage with the resource written as given, for
+// the places where AWS does not print the ARN: IAM's "user bob" and
+// "role name" quirk, or a secret named by the caller ("on resource:
+// sharepoint_account"). "" or "*" leaves out "on resource".
+func DeniedMessageAs(in *Input, d Decision, resource string) string {
 	if d.Result == Allowed {
 		return ""
 	}
 	r := &in.Request
 	msg := "User: " + r.Principal + " is not authorized to perform: " + r.Action
-	if r.Resource != "" && r.Resource != "*" {
-		msg += " on resource: " + r.Resource
+	if resource != "" && resource != "*" {
+		msg += " on resource: " + resource
 	}
 	var e evaluator
 	e.init(in)

@@ -58,7 +58,12 @@ func TestDeniedMessage(t *testing.T) {
 			}
 		})
 	}
-	in := &Input{Request: req(root, "kms:ListKeys", "*")}
+	in := &Input{Request: req(bob, "iam:GetUser", "arn:aws:iam::111122223333:user/alice")}
+	want := "User: " + bob + " is not authorized to perform: iam:GetUser on resource: user alice because no identity-based policy allows the iam:GetUser action"
+	if got := DeniedMessageAs(in, Evaluate(in), "user alice"); got != want {
+		t.Errorf("DeniedMessageAs() = %q, want %q", got, want)
+	}
+	in = &Input{Request: req(root, "kms:ListKeys", "*")}
 	if msg := DeniedMessage(in, Evaluate(in)); msg != "" {
 		t.Errorf("DeniedMessage() for an allowed request = %q, want \"\"", msg)
 	}
