@@ -22,6 +22,14 @@ func Parse(doc []byte) (*Policy, error) {
 	return p, nil
 }
 
+// withCode fills in the issue code of a grammar error.
+func withCode(e *SyntaxError) *SyntaxError {
+	if e != nil && e.Code == "" {
+		e.Code = syntaxCode(e)
+	}
+	return e
+}
+
 // parser turns the positioned JSON tree into a Policy.
 type parser struct {
 	doc   []byte
@@ -37,7 +45,7 @@ func (ps *parser) pos(off int) (int, int) {
 
 func (ps *parser) errAt(off int, element, format string, args ...any) *SyntaxError {
 	l, c := ps.pos(off)
-	return &SyntaxError{Line: l, Column: c, Element: element, Msg: fmt.Sprintf(format, args...)}
+	return withCode(&SyntaxError{Line: l, Column: c, Element: element, Msg: fmt.Sprintf(format, args...)})
 }
 
 func parse(doc []byte) (*Policy, *SyntaxError) {

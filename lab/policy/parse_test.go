@@ -90,6 +90,9 @@ func TestParseErrors(t *testing.T) {
 			if diff := cmp.Diff([]any{tc.line, tc.column, tc.element}, got); diff != "" {
 				t.Errorf("position/element (-want +got):\n%s\nerror: %v", diff, err)
 			}
+			if se.Code == "" {
+				t.Errorf("error %v has no code", err)
+			}
 			if !strings.Contains(se.Msg, tc.msg) {
 				t.Errorf("message %q does not contain %q", se.Msg, tc.msg)
 			}
@@ -135,6 +138,11 @@ func TestParseKind(t *testing.T) {
 				t.Errorf("ParseKind() = %v, want no error", err)
 			case tc.msg != "" && (err == nil || !strings.Contains(err.Error(), tc.msg)):
 				t.Errorf("ParseKind() = %v, want an error containing %q", err, tc.msg)
+			case err != nil:
+				var se *SyntaxError
+				if !errors.As(err, &se) || se.Code == "" {
+					t.Errorf("ParseKind() error %v is not a *SyntaxError with a code", err)
+				}
 			}
 		})
 	}

@@ -25,7 +25,7 @@ func ParseKind(doc []byte, k Kind) (*Policy, error) {
 		if k == KeyPolicy {
 			unit = "bytes"
 		}
-		return nil, &SyntaxError{Line: 1, Column: 1, Msg: fmt.Sprintf("cannot exceed quota for PolicySize: %d (this %s policy has %d %s)", limit, k, n, unit)}
+		return nil, &SyntaxError{Line: 1, Column: 1, Code: "POLICY_SIZE_EXCEEDED", Msg: fmt.Sprintf("cannot exceed quota for PolicySize: %d (this %s policy has %d %s)", limit, k, n, unit)}
 	}
 	p, serr := parse(doc)
 	if serr != nil {
@@ -39,11 +39,12 @@ func ParseKind(doc []byte, k Kind) (*Policy, error) {
 }
 
 func checkKind(p *Policy, k Kind) *SyntaxError {
+	code := ""
 	at := func(st *Statement, el, format string, args ...any) *SyntaxError {
-		return &SyntaxError{Line: st.Line, Column: st.Column, Element: fmt.Sprintf("Statement[%d]%s", st.Index, el), Msg: fmt.Sprintf(format, args...)}
+		return &SyntaxError{Line: st.Line, Column: st.Column, Element: fmt.Sprintf("Statement[%d]%s", st.Index, el), Msg: fmt.Sprintf(format, args...), Code: code}
 	}
 	if len(p.Statements) == 0 {
-		return &SyntaxError{Line: 1, Column: 1, Element: "Statement", Msg: "the policy has no statements"}
+		return &SyntaxError{Line: 1, Column: 1, Element: "Statement", Msg: "the policy has no statements", Code: "MISSING_STATEMENT"}
 	}
 	needPrincipal := k == Resource || k == KeyPolicy || k == Trust || k == RCP
 	for i := range p.Statements {
@@ -51,27 +52,34 @@ func checkKind(p *Policy, k Kind) *SyntaxError {
 		hasP := st.Principal != nil || st.NotPrincipal != nil
 		switch {
 		case !needPrincipal && hasP:
+			code = "UNSUPPORTED_PRINCIPAL"
 			return at(st, ".Principal", "policy document should not specify a principal (a %s policy has prohibited field Principal)", k)
 		case needPrincipal && !hasP:
+			code = "MISSING_PRINCIPAL"
 			return at(st, ".Principal", "a %s policy statement must name a Principal", k)
 		}
 		if st.NotPrincipal != nil && k == Trust {
+			code = "UNSUPPORTED_ELEMENT"
 			return at(st, ".NotPrincipal", "role trust policies do not support NotPrincipal")
 		}
 		if k == KeyPolicy {
 			continue
 		}
 		if !st.hasAction || len(st.actions) == 0 {
+			code = "MISSING_ACTION"
 			return at(st, ".Action", "policy statement must contain actions")
 		}
 		switch {
 		case k == Trust && st.hasResource:
+			code = "UNSUPPORTED_ELEMENT"
 			return at(st, ".Resource", "has prohibited field Resource (a role trust policy applies to its role)")
 		case k != Trust && (!st.hasResource || len(st.resources) == 0):
+			code = "MISSING_RESOURCE"
 			return at(st, ".Resource", "policy statement must contain resources")
 		}
 		if k != KeyPolicy && k != Resource {
 			if err := checkSid(st, at); err != nil {
+				err.Code = "INVALID_SID"
 				return err
 			}
 		}
@@ -83,6 +91,7 @@ func checkKind(p *Policy, k Kind) *SyntaxError {
 			continue
 		}
 		if j, dup := seen[st.Sid]; dup {
+			code = "UNIQUE_SIDS_REQUIRED"
 			return at(st, ".Sid", "statement IDs (SID) in a single policy must be unique (%q is also Statement[%d])", st.Sid, j)
 		}
 		seen[st.Sid] = i

@@ -12,6 +12,11 @@ type SyntaxError struct {
 	Line, Column int
 	Element      string
 	Msg          string
+	// Code is the Access Analyzer-style issue code of the problem
+	// ("JSON_SYNTAX_ERROR", "INVALID_EFFECT", "MISSING_PRINCIPAL",
+	// "POLICY_SIZE_EXCEEDED", ...), for callers that map errors to a
+	// service's own wording without matching message text.
+	Code string
 }
 
 // Error formats the error as "line 4, column 7: Statement[0].Effect: msg".

@@ -47,7 +47,7 @@ func (f Finding) String() string {
 func Validate(doc []byte, k Kind) []Finding {
 	p, err := parse(doc)
 	if err != nil {
-		return []Finding{{Severity: SeverityError, Code: syntaxCode(err), Message: err.Msg, Line: err.Line, Column: err.Column, Path: err.Element}}
+		return []Finding{{Severity: SeverityError, Code: err.Code, Message: err.Msg, Line: err.Line, Column: err.Column, Path: err.Element}}
 	}
 	root, _ := readJSON(doc)
 	v := &validator{doc: doc, root: root, p: p, kind: k, cat: loadCatalog()}
