@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"os"
+	"path/filepath"
 	"sort"
 	"testing"
 
@@ -109,5 +111,34 @@ func TestCatalog(t *testing.T) {
 	}
 	if _, ok := LookupAction("kms:Nope"); ok {
 		t.Error("kms:Nope found")
+	}
+}
+
+// AWS's own managed policies (embedded by the sandbox) must parse and must
+// not produce ERROR findings other than their size, which AWS exempts from
+// the customer-managed quota. This also checks the catalog against the
+// kms, secretsmanager, iam and sts actions those policies name.
+func TestValidateAWSManagedPolicies(t *testing.T) {
+	files, _ := filepath.Glob("../sandbox/iam/managed/*.json")
+	if len(files) == 0 {
+		t.Skip("no AWS managed policies in ../sandbox/iam/managed")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Parse(b); err != nil {
+			if filepath.Base(f) == "index.json" {
+				continue
+			}
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		for _, fi := range Validate(b, Managed) {
+			if fi.Severity == SeverityError && fi.Code != "POLICY_SIZE_EXCEEDED" {
+				t.Errorf("%s: %v", filepath.Base(f), fi)
+			}
+		}
 	}
 }
