@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -116,4 +117,29 @@ func BenchmarkParseKeyPolicy(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEvaluateReadOnlyAccess evaluates against AWS's ReadOnlyAccess
+// (thousands of actions in a few statements), as embedded by the sandbox.
+func BenchmarkEvaluateReadOnlyAccess(b *testing.B) {
+	doc, err := os.ReadFile("../sandbox/iam/managed/ReadOnlyAccess.json")
+	if err != nil {
+		b.Skip("ReadOnlyAccess.json not available:", err)
+	}
+	p, err := Parse(doc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := &Input{Request: Request{Principal: bob, Action: "secretsmanager:DescribeSecret", Resource: secA, Context: ctx("aws:SecureTransport", "true")},
+		Identity: []Named{{Name: "ReadOnlyAccess", Policy: p}}}
+	if d := Evaluate(in); d.Result != Allowed {
+		b.Fatalf("ReadOnlyAccess does not allow DescribeSecret: %+v", d)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := cpuTime()
+	for b.Loop() {
+		Evaluate(in)
+	}
+	reportRates(b, start)
 }

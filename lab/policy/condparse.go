@@ -192,6 +192,17 @@ func (st *Statement) compile(vars bool) {
 		st.hasAction, st.notAction = true, true
 		st.actions = compileActions(st.NotAction)
 	}
+	if len(st.actions) > actionIndexAbove {
+		st.actIndex = map[string][]pattern{}
+		for _, p := range st.actions {
+			svc, _, ok := strings.Cut(p.s, ":")
+			if p.kind == patAny || !ok || hasWildcard(svc) {
+				st.actWild = append(st.actWild, p)
+				continue
+			}
+			st.actIndex[svc] = append(st.actIndex[svc], p)
+		}
+	}
 	list := st.Resource
 	if st.NotResource != nil {
 		list, st.notResource = st.NotResource, true
@@ -206,6 +217,11 @@ func (st *Statement) compile(vars bool) {
 		}
 	}
 }
+
+// actionIndexAbove is the Action list length from which a statement indexes
+// its patterns by service (AWS managed policies such as ReadOnlyAccess list
+// thousands of actions).
+const actionIndexAbove = 24
 
 func compileActions(in []string) []pattern {
 	out := make([]pattern, len(in))

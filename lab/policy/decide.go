@@ -52,7 +52,7 @@ func (e *evaluator) evaluate(in *Input) Decision {
 	}
 	// Resource control policies: RCPFullAWSAccess is implied at every
 	// level, so only their Denies matter.
-	if !svcCaller && len(in.RCPs) > 0 && rcpServices[serviceOf(e.action)] {
+	if !svcCaller && len(in.RCPs) > 0 && rcpServices[e.svc] {
 		for li := range in.RCPs {
 			lv := &in.RCPs[li]
 			for pi := range lv.Policies {

@@ -52,6 +52,7 @@ type evaluator struct {
 	in       *Input
 	c        caller
 	action   string
+	svc      string // lowercased service prefix of the action
 	resource string
 	ctx      *Context
 	isKey    bool // the resource is a KMS key: the key policy must allow
@@ -73,6 +74,7 @@ func (e *evaluator) init(in *Input) {
 	r := &in.Request
 	e.c = parseCaller(r.Principal)
 	e.action = r.Action
+	e.svc = serviceOf(r.Action)
 	e.resource = r.Resource
 	if e.resource == "" {
 		e.resource = "*"
@@ -101,13 +103,21 @@ func (e *evaluator) actionMatches(st *Statement) bool {
 		return false
 	}
 	m := false
-	for i := range st.actions {
-		if st.actions[i].matchFold(e.action) {
-			m = true
-			break
-		}
+	if st.actIndex != nil {
+		m = matchAnyAction(st.actIndex[e.svc], e.action) || matchAnyAction(st.actWild, e.action)
+	} else {
+		m = matchAnyAction(st.actions, e.action)
 	}
 	return m != st.notAction
+}
+
+func matchAnyAction(pats []pattern, action string) bool {
+	for i := range pats {
+		if pats[i].matchFold(action) {
+			return true
+		}
+	}
+	return false
 }
 
 // resourceMatches reports whether the statement's Resource/NotResource

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -47,6 +48,35 @@ func TestActionAndResourceMatching(t *testing.T) {
 				t.Errorf("(-want +got):\n%s\n%s", diff, Explain(in))
 			}
 		})
+	}
+}
+
+// Large Action lists (AWS managed policies list thousands) are indexed by
+// service; the answers must not change.
+func TestLargeActionList(t *testing.T) {
+	var acts []string
+	for _, svc := range []string{"a4b", "acm", "athena", "ec2", "s3", "sns", "sqs", "iam", "logs", "lambda"} {
+		acts = append(acts, `"`+svc+`:Get*"`, `"`+svc+`:List*"`, `"`+svc+`:Describe*"`)
+	}
+	acts = append(acts, `"kms:DescribeKey"`, `"KMS:List*"`, `"secretsmanager:Get?ecretValue"`)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[` + strings.Join(acts, ",") + `],"Resource":"*"}]}`
+	notDoc := strings.Replace(doc, `"Action"`, `"NotAction"`, 1)
+	p, np := pol(t, Managed, doc), pol(t, Managed, notDoc)
+	if p.Statements[0].actIndex == nil {
+		t.Fatal("the statement is not indexed")
+	}
+	for action, want := range map[string]bool{
+		"kms:DescribeKey": true, "kms:ListAliases": true, "kms:Decrypt": false, "Kms:listKeys": true,
+		"secretsmanager:GetSecretValue": true, "S3:GetObject": true, "s3:PutObject": false, "dynamodb:GetItem": false,
+	} {
+		in := &Input{Request: req(bob, action, "*"), Identity: []Named{{Name: "big", Policy: p}}}
+		if got := Evaluate(in).Result == Allowed; got != want {
+			t.Errorf("Action list, %s: allowed = %v, want %v", action, got, want)
+		}
+		in.Identity[0].Policy = np
+		if got := Evaluate(in).Result == Allowed; got != !want {
+			t.Errorf("NotAction list, %s: allowed = %v, want %v", action, got, !want)
+		}
 	}
 }
 

@@ -69,7 +69,9 @@ type Statement struct {
 	deny        bool
 	hasAction   bool
 	notAction   bool
-	actions     []pattern // lowercased
+	actions     []pattern            // lowercased
+	actIndex    map[string][]pattern // large Action lists: patterns by service prefix
+	actWild     []pattern            // large Action lists: patterns whose service part has a wildcard
 	hasResource bool
 	notResource bool
 	resources   []tmpl
