@@ -90,6 +90,9 @@ func (s *Server) Start() error {
 	s.http = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
+		// Longer than SDK clients keep idle connections (90 s), so the
+		// server never closes a connection a client is about to reuse.
+		IdleTimeout: 5 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
 	s.started = true
