@@ -29,7 +29,7 @@ func Evaluate(in *Input) Decision {
 
 func (e *evaluator) evaluate(in *Input) Decision {
 	e.init(in)
-	if equalFoldLower("sts:getcalleridentity", e.action) {
+	if e.svc == "sts" && equalFoldLower("sts:getcalleridentity", e.action) {
 		return Decision{Result: Allowed}
 	}
 	svcCaller := e.c.kind == callerService

@@ -87,7 +87,7 @@ func (e *evaluator) init(in *Input) {
 	e.cross = e.c.kind != callerService && e.c.account != "" && acct != e.c.account
 	_, svc, _, _, res, ok := splitARN(e.resource)
 	e.isKey = ok && svc == "kms" && strings.HasPrefix(res, "key/")
-	e.isTrust = ok && svc == "iam" && strings.HasPrefix(res, "role/") && isAssumeRole(e.action)
+	e.isTrust = ok && e.svc == "sts" && svc == "iam" && strings.HasPrefix(res, "role/") && isAssumeRole(e.action)
 }
 
 func isAssumeRole(action string) bool {

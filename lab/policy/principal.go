@@ -26,19 +26,21 @@ type caller struct {
 // splitARN splits an ARN into partition, service, region, account and
 // resource without allocating. ok is false when s is not an ARN.
 func splitARN(s string) (partition, service, region, account, resource string, ok bool) {
-	if !strings.HasPrefix(s, "arn:") {
+	if len(s) < 4 || s[:4] != "arn:" {
 		return
 	}
-	rest := s[4:]
-	var f [4]string
-	for i := 0; i < 4; i++ {
-		j := strings.IndexByte(rest, ':')
-		if j < 0 {
-			return
+	var cut [4]int
+	n := 0
+	for i := 4; i < len(s) && n < 4; i++ {
+		if s[i] == ':' {
+			cut[n] = i
+			n++
 		}
-		f[i], rest = rest[:j], rest[j+1:]
 	}
-	return f[0], f[1], f[2], f[3], rest, true
+	if n < 4 {
+		return
+	}
+	return s[4:cut[0]], s[cut[0]+1 : cut[1]], s[cut[1]+1 : cut[2]], s[cut[2]+1 : cut[3]], s[cut[3]+1:], true
 }
 
 func isAccountID(s string) bool {
