@@ -254,5 +254,11 @@ func (p *shorthand) value(nested bool) (string, error) {
 		p.pos++
 	}
 	v := strings.TrimSpace(string(p.in[start:p.pos]))
-	return strings.NewReplacer(`\,`, ",", `\}`, "}", `\]`, "]", `\\`, `\`).Replace(v), nil
+	if !strings.Contains(v, `\`) {
+		return v, nil
+	}
+	return unescape.Replace(v), nil
 }
+
+// unescape undoes the backslash escapes a bare shorthand value may use.
+var unescape = strings.NewReplacer(`\,`, ",", `\}`, "}", `\]`, "]", `\\`, `\`)

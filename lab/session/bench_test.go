@@ -59,9 +59,23 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // BenchmarkCheckStep is one step's checks (a run check with a query and a
-// trail check) after the step passed.
-func BenchmarkCheckStep(b *testing.B) {
-	s, _ := openDemo(b)
+// trail check) after the step passed, with progress saved (fsync) after
+// each check as in the TUI-less default.
+func BenchmarkCheckStep(b *testing.B) { benchCheckStep(b, false) }
+
+// BenchmarkCheckStepDeferSave is the same with progress saved by the
+// caller (as seclab check does): the checks' own cost.
+func BenchmarkCheckStepDeferSave(b *testing.B) { benchCheckStep(b, true) }
+
+func benchCheckStep(b *testing.B, deferSave bool) {
+	state := b.TempDir()
+	l := demoLesson(b)
+	sb := startSandbox(b, SandboxDir(state, l.ID))
+	s, err := Open(context.Background(), Options{Lesson: l, Target: sandboxTarget(sb), StateDir: state, DeferSave: deferSave})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {
 		if err := s.StartStep(ctx, i); err != nil {
