@@ -70,7 +70,10 @@ func (s *Service) createChangeSet(r *svc.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	caps := members(r.Params, "Capabilities")
+	caps, err := capabilities(r)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkCapabilities(t, caps, true); err != nil {
 		return nil, err
 	}

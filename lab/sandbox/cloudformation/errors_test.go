@@ -78,6 +78,11 @@ func TestAPIErrors(t *testing.T) {
 				Parameters: params("MySecret", secretValue), Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}})
 			return err
 		}, "InsufficientCapabilitiesException: Requires capabilities : [CAPABILITY_AUTO_EXPAND]"},
+		{"unknown capability", func() error {
+			_, err := l.cfn.CreateStack(ctx, &cfn.CreateStackInput{StackName: aws.String("r"), TemplateBody: aws.String(roleTemplate),
+				Capabilities: []cfntypes.Capability{"CAPABILITY_EVERYTHING"}})
+			return err
+		}, "ValidationError: 1 validation error detected: Value '[CAPABILITY_EVERYTHING]' at 'capabilities' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [CAPABILITY_AUTO_EXPAND, CAPABILITY_NAMED_IAM, CAPABILITY_IAM]]"},
 		{"missing parameter", func() error {
 			_, err := l.cfn.CreateStack(ctx, &cfn.CreateStackInput{StackName: aws.String("p"), TemplateBody: aws.String(readTemplate(t, "notes-plain.yaml")),
 				Capabilities: []cfntypes.Capability{cfntypes.CapabilityCapabilityIam}})
@@ -129,8 +134,11 @@ func TestValidateTemplateAndSummary(t *testing.T) {
 	if d := cmp.Diff([]string{"KeyOwner noecho=no", "KmsCmkId noecho=no", "MySecret noecho=yes"}, got); d != "" {
 		t.Errorf("parameters (-want +got):\n%s", d)
 	}
-	if d := cmp.Diff([]cfntypes.Capability{cfntypes.CapabilityCapabilityIam}, v.Capabilities); d != "" {
+	if d := cmp.Diff([]cfntypes.Capability{cfntypes.CapabilityCapabilityAutoExpand, cfntypes.CapabilityCapabilityIam}, v.Capabilities); d != "" {
 		t.Errorf("capabilities (-want +got):\n%s", d)
+	}
+	if got, want := aws.ToString(v.CapabilitiesReason), "The following resource(s) require capabilities: [AWS::Serverless-2016-10-31, AWS::IAM::Role]"; got != want {
+		t.Errorf("capabilities reason = %q, want %q", got, want)
 	}
 	if d := cmp.Diff([]string{"AWS::Serverless-2016-10-31"}, v.DeclaredTransforms); d != "" {
 		t.Errorf("transforms (-want +got):\n%s", d)

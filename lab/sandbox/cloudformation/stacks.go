@@ -33,7 +33,10 @@ func (s *Service) createStack(r *svc.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	caps := members(r.Params, "Capabilities")
+	caps, err := capabilities(r)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkCapabilities(t, caps, false); err != nil {
 		return nil, err
 	}
@@ -98,7 +101,10 @@ func (s *Service) updateStack(r *svc.Request) (any, error) {
 			return nil, err
 		}
 	}
-	caps := members(r.Params, "Capabilities")
+	caps, err := capabilities(r)
+	if err != nil {
+		return nil, err
+	}
 	tags := inputTags(r.Params)
 	if !r.Params.Has("Tags.member.1") {
 		tags = st.Tags

@@ -54,11 +54,17 @@ func loadTemplate(body string) (*template.Template, error) {
 
 // requiredCapabilities reports the capabilities the template needs and
 // why: IAM resources need CAPABILITY_IAM, IAM resources with custom names
-// CAPABILITY_NAMED_IAM, and a macro-expanded template submitted directly
-// (not through a change set) CAPABILITY_AUTO_EXPAND.
+// CAPABILITY_NAMED_IAM, and a template with a transform
+// CAPABILITY_AUTO_EXPAND (which ValidateTemplate and GetTemplateSummary
+// report; change sets do not require it). The reason lists the resource
+// types, the transform's name first (INFERENCE: the order AWS uses is
+// unconfirmed).
 func requiredCapabilities(t *template.Template) (caps []string, reason string) {
-	var iamTypes []string
-	named := false
+	types := slices.Clone(t.Transforms)
+	if len(t.Transforms) > 0 {
+		caps = append(caps, capAutoExpand)
+	}
+	named, iamUsed := false, false
 	nameProps := map[string]string{"AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName",
 		"AWS::IAM::Group": "GroupName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName"}
 	for _, id := range t.ResourceIDs() {
@@ -66,8 +72,9 @@ func requiredCapabilities(t *template.Template) (caps []string, reason string) {
 		if !strings.HasPrefix(r.Type, "AWS::IAM::") {
 			continue
 		}
-		if !slices.Contains(iamTypes, r.Type) {
-			iamTypes = append(iamTypes, r.Type)
+		iamUsed = true
+		if !slices.Contains(types, r.Type) {
+			types = append(types, r.Type)
 		}
 		if k, ok := nameProps[r.Type]; ok {
 			if _, set := r.Properties[k]; set {
@@ -75,14 +82,27 @@ func requiredCapabilities(t *template.Template) (caps []string, reason string) {
 			}
 		}
 	}
-	if len(iamTypes) == 0 {
+	switch {
+	case named:
+		caps = append(caps, capNamedIAM)
+	case iamUsed:
+		caps = append(caps, capIAM)
+	}
+	if len(caps) == 0 {
 		return nil, ""
 	}
-	reason = "The following resource(s) require capabilities: [" + strings.Join(iamTypes, ", ") + "]"
-	if named {
-		return []string{capNamedIAM}, reason
+	return caps, "The following resource(s) require capabilities: [" + strings.Join(types, ", ") + "]"
+}
+
+// capabilities reads and checks the Capabilities list.
+func capabilities(r *svc.Request) ([]string, error) {
+	caps := members(r.Params, "Capabilities")
+	for _, c := range caps {
+		if c != capIAM && c != capNamedIAM && c != capAutoExpand {
+			return nil, validationError("1 validation error detected: Value '[%s]' at 'capabilities' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [CAPABILITY_AUTO_EXPAND, CAPABILITY_NAMED_IAM, CAPABILITY_IAM]]", strings.Join(caps, ", "))
+		}
 	}
-	return []string{capIAM}, reason
+	return caps, nil
 }
 
 func checkCapabilities(t *template.Template, given []string, changeSet bool) error {
@@ -91,6 +111,9 @@ func checkCapabilities(t *template.Template, given []string, changeSet bool) err
 	}
 	need, _ := requiredCapabilities(t)
 	for _, c := range need {
+		if c == capAutoExpand {
+			continue // checked above
+		}
 		if c == capIAM && slices.Contains(given, capNamedIAM) {
 			continue
 		}
