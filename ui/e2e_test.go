@@ -19,18 +19,27 @@ func TestEndToEnd(t *testing.T) {
 		teatest.WithInitialTermSize(100, 30),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
 
-	waitFor := func(what string) {
+	// waitFor waits until everything in want has been drawn since the last
+	// wait. The renderer sends only changed cells, so each wait names text
+	// that the preceding action must (re)draw.
+	waitFor := func(want ...string) {
 		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(what)) },
-			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			for _, w := range want {
+				if !bytes.Contains(b, []byte(w)) {
+					return false
+				}
+			}
+			return true
+		}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	}
-	waitFor("2 lessons")
+	waitFor("2 lessons", "First steps")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyDown})
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEnter})
-	waitFor("Lesson 2 · Lock it down")
-	waitFor("Alice stores a database password")
+	waitFor("Lesson 2 · Lock it down", "Alice stores a database password")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyPgDown})
-	waitFor("Apply a secure key policy")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyPgDown})
+	waitFor("Read more")
 	tm.Type("?")
 	waitFor("Keys · ? or esc to close")
 	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})

@@ -278,7 +278,7 @@ func (m *Model) applyRendered(msg renderedMsg) {
 		return
 	}
 	frac := 0.0
-	if total := ls.vp.TotalLineCount(); total > 0 && ls.have.width > 0 {
+	if total := ls.vp.TotalLineCount(); total > 0 {
 		frac = float64(ls.vp.YOffset()) / float64(total)
 	}
 	ls.vp.SetContent(msg.content)

@@ -27,7 +27,7 @@ func plainMarkdown(md string, width int, codeStyle func(string) string) string {
 			}
 			continue
 		}
-		out = append(out, ansi.Wordwrap(line, width, " -"))
+		out = append(out, ansi.Wrap(line, width, ""))
 	}
 	return strings.Join(out, "\n")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"charm.land/bubbles/v2/viewport"
 
 	"github.com/seclab-dev/seclab/lab/progress"
@@ -112,9 +114,9 @@ func (s *stepsPane) content() string {
 	}
 	step := s.lesson.Steps[s.sel]
 	if s.current() >= len(s.lesson.Steps) {
-		b.WriteString(st.Passed.Render("Lesson complete: every step passed.") + "\n\n")
+		b.WriteString(wrap(st.Passed.Render("Lesson complete: every step passed."), w) + "\n\n")
 	}
-	b.WriteString(st.Title.Render(fmt.Sprintf("Step %d · %s", step.Number, step.Title)) + "\n")
+	b.WriteString(wrap(st.Title.Render(fmt.Sprintf("Step %d · %s", step.Number, step.Title)), w) + "\n")
 	b.WriteString(wrap(plainMarkdown(s.expand(step.Task), w, func(s string) string { return st.Accent.Render(s) }), w) + "\n")
 
 	if s.checking {
@@ -131,10 +133,9 @@ func (s *stepsPane) content() string {
 			default:
 				mark = pick(s.plain, "[error]", st.Errored.Render("!"))
 			}
-			line := mark + " " + c.Name
-			b.WriteString(wrap(line, w) + "\n")
+			b.WriteString(hang(mark+" ", c.Name, w) + "\n")
 			if c.Status != CheckPass && c.Message != "" {
-				b.WriteString(wrap("  "+st.Dim.Render(s.expand(c.Message)), w) + "\n")
+				b.WriteString(hang("  ", st.Dim.Render(s.expand(c.Message)), w) + "\n")
 			}
 		}
 	}
@@ -143,7 +144,7 @@ func (s *stepsPane) content() string {
 	shown := min(rec.HintsRevealed, len(step.Hints))
 	b.WriteString("\n" + st.Title.Render("Hints") + st.Dim.Render(fmt.Sprintf(" %d/%d (h)", shown, len(step.Hints))) + "\n")
 	for i := range shown {
-		b.WriteString(wrap(fmt.Sprintf("%d. %s", i+1, s.expand(step.Hints[i])), w) + "\n")
+		b.WriteString(hang(fmt.Sprintf("%d. ", i+1), s.expand(step.Hints[i]), w) + "\n")
 	}
 	switch {
 	case s.solutions[s.sel]:
@@ -152,11 +153,30 @@ func (s *stepsPane) content() string {
 			b.WriteString(wrap(describeAction(a, s.expand), w) + "\n")
 		}
 	case s.confirm:
-		b.WriteString("\n" + st.Accent.Render("Show the solution? y/n") + "\n")
+		b.WriteString("\n" + wrap(st.Accent.Render("Show the solution? y/n"), w) + "\n")
 	default:
-		b.WriteString("\n" + st.Dim.Render("Solution (s): after the step passes or every hint is seen.") + "\n")
+		b.WriteString("\n" + wrap(st.Dim.Render("Solution (s): after the step passes or every hint is seen."), w) + "\n")
 	}
-	return wrap(strings.TrimRight(b.String(), "\n"), w)
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// hang wraps text to width with prefix on the first line and the
+// continuation lines indented to match it.
+func hang(prefix, text string, width int) string {
+	pw := ansi.StringWidth(prefix)
+	if width-pw < 8 {
+		return wrap(prefix+text, width)
+	}
+	lines := strings.Split(wrap(text, width-pw), "\n")
+	pad := strings.Repeat(" ", pw)
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = pad + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // solutionAvailable reports whether the selected step's solution may be shown.

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -73,6 +74,9 @@ func (m Model) statusLine(km help.KeyMap) string {
 		right = ""
 	}
 	line := m.styles.Status.Render(left)
+	if m.status == "" && (right == "" || ansi.StringWidth(left)+ansi.StringWidth(right)+1 > w) {
+		right = m.help.ShortHelpView([]key.Binding{m.keys.Help}) // too narrow: at least say where help is
+	}
 	if right != "" {
 		gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 		if gap >= 1 {
