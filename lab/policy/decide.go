@@ -23,6 +23,9 @@ package policy
 // side always allows, while explicit Denies, SCPs and KMS key policies
 // still apply. Evaluate does not build an explanation; see [Explain].
 func Evaluate(in *Input) Decision {
+	if in == nil {
+		return Decision{Result: ImplicitlyDenied, Layer: LayerIdentity}
+	}
 	var e evaluator
 	return e.evaluate(in)
 }

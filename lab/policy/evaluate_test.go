@@ -311,6 +311,23 @@ func TestEvaluateNotPrincipal(t *testing.T) {
 	})
 }
 
+func TestNilInput(t *testing.T) {
+	if d := Evaluate(nil); d.Result != ImplicitlyDenied {
+		t.Errorf("Evaluate(nil) = %v", d.Result)
+	}
+	if x := Explain(nil); x.Decision.Result != ImplicitlyDenied {
+		t.Errorf("Explain(nil) = %v", x.Decision.Result)
+	}
+	if m := DeniedMessage(nil, Decision{}); m != "" {
+		t.Errorf("DeniedMessage(nil) = %q", m)
+	}
+	in := &Input{Request: req(bob, "kms:ListKeys", "*"), Identity: []Named{{Name: "empty"}}, Boundaries: []Named{{Name: "nil"}}, Resource: &Named{Name: "nil"}}
+	if d := Evaluate(in); d.Result != ImplicitlyDenied {
+		t.Errorf("Evaluate with nil policies = %v", d.Result)
+	}
+	_ = Explain(in).String()
+}
+
 func TestDecisionStatementsAndMissingKeys(t *testing.T) {
 	in := &Input{Request: req(bob, "kms:Decrypt", keyA),
 		Identity: []Named{named(t, "bob-inline", Identity, `{"Version":"2012-10-17","Statement":[{"Sid":"ViaSM","Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"secretsmanager.us-east-1.amazonaws.com"}}},{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}`)},

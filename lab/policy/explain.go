@@ -79,6 +79,9 @@ type ConditionTrace struct {
 // Explain evaluates the request like [Evaluate] and builds the full
 // explanation.
 func Explain(in *Input) *Explanation {
+	if in == nil {
+		in = &Input{}
+	}
 	d := Evaluate(in)
 	var e evaluator
 	e.init(in)

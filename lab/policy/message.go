@@ -20,7 +20,7 @@ func DeniedMessage(in *Input, d Decision) string {
 // "role name" quirk, or a secret named by the caller ("on resource:
 // sharepoint_account"). "" or "*" leaves out "on resource".
 func DeniedMessageAs(in *Input, d Decision, resource string) string {
-	if d.Result == Allowed {
+	if d.Result == Allowed || in == nil {
 		return ""
 	}
 	r := &in.Request
