@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -31,6 +33,12 @@ type consolePane struct {
 type consoleDoneMsg struct {
 	line   string
 	result ConsoleResult
+}
+
+// editDoneMsg reports that the editor started by `edit FILE` exited.
+type editDoneMsg struct {
+	name string
+	err  error
 }
 
 // consoleTimeout bounds one console command.
@@ -82,6 +90,14 @@ func (c *consolePane) refresh() {
 // key was used.
 func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 	switch msg := msg.(type) {
+	case editDoneMsg:
+		if msg.err != nil {
+			c.say(c.styles.Failed.Render("edit " + msg.name + ": " + msg.err.Error()))
+		} else {
+			c.say(c.styles.Dim.Render("saved " + msg.name))
+		}
+		c.refresh()
+		return c, nil, true
 	case consoleDoneMsg:
 		c.running = false
 		if msg.result.Identity != "" {
@@ -124,6 +140,10 @@ func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 		c.histPos = len(c.history)
 		c.input.SetValue("")
 		c.log = append(c.log, c.styles.Prompt.Render("> ")+line)
+		if cmd, ok := c.edit(line); ok {
+			c.refresh()
+			return c, cmd, true
+		}
 		c.running = true
 		c.refresh()
 		lab := c.lab
@@ -132,6 +152,8 @@ func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 			defer cancel()
 			return consoleDoneMsg{line: line, result: lab.Exec(ctx, line)}
 		}, true
+	case "tab":
+		return c, nil, c.complete()
 	case "up":
 		if c.histPos > 0 {
 			if c.histPos == len(c.history) {
@@ -183,4 +205,80 @@ func (c consolePane) View(focused bool) string {
 		return prompt
 	}
 	return c.out.View() + "\n" + prompt
+}
+
+// say appends a wrapped message to the transcript.
+func (c *consolePane) say(msg string) {
+	c.log = append(c.log, strings.Split(wrap(msg, max(1, c.width)), "\n")...)
+	c.trimLog()
+}
+
+// edit handles `edit FILE`: with a lab that has a workspace it returns the
+// command that runs the editor; otherwise the line goes to the lab, which
+// explains the command.
+func (c *consolePane) edit(line string) (tea.Cmd, bool) {
+	words := strings.Fields(line)
+	fe, ok := c.lab.(FileEditor)
+	if !ok || len(words) == 0 || words[0] != "edit" {
+		return nil, false
+	}
+	if len(words) != 2 {
+		c.say(c.styles.Failed.Render("usage: edit FILE (a file in the lesson's workspace)"))
+		return nil, true
+	}
+	name := words[1]
+	path, err := fe.WorkspaceFile(name)
+	if err != nil {
+		c.say(c.styles.Failed.Render("edit " + name + ": " + err.Error()))
+		return nil, true
+	}
+	editor := strings.Fields(os.Getenv("VISUAL"))
+	if len(editor) == 0 {
+		editor = strings.Fields(os.Getenv("EDITOR"))
+	}
+	if len(editor) == 0 {
+		editor = []string{"vi"}
+	}
+	cmd := exec.Command(editor[0], append(editor[1:], path)...)
+	return tea.ExecProcess(cmd, func(err error) tea.Msg { return editDoneMsg{name: name, err: err} }), true
+}
+
+// complete completes the word before the cursor through the lab. It
+// reports whether tab was used (false: the input is empty, so tab moves
+// focus instead).
+func (c *consolePane) complete() bool {
+	comp, ok := c.lab.(Completer)
+	if !ok || len(c.input.value) == 0 {
+		return false
+	}
+	head := string(c.input.value[:c.input.pos])
+	cands := comp.Complete(c.input.Value(), len(head))
+	if len(cands) == 0 {
+		return true
+	}
+	start := strings.LastIndexAny(head, " \t") + 1
+	partial := head[start:]
+	repl := cands[0]
+	if len(cands) > 1 {
+		repl = commonPrefix(cands)
+		c.say(c.styles.Dim.Render(strings.Join(cands, "  ")))
+		c.refresh()
+	} else {
+		repl += " "
+	}
+	if len(repl) < len(partial) {
+		return true
+	}
+	c.input.insert([]rune(repl[len(partial):]))
+	return true
+}
+
+func commonPrefix(words []string) string {
+	p := words[0]
+	for _, w := range words[1:] {
+		for !strings.HasPrefix(w, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p
 }

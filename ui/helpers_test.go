@@ -122,6 +122,8 @@ func press(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyBackspace}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
 	}
 	r := []rune(s)[0]
 	return tea.KeyPressMsg{Code: r, Text: s}
@@ -208,3 +210,22 @@ type (
 	ctxT    = context.Context
 	lessonT = *lessons.Lesson
 )
+
+// Complete completes the first word and kms subcommands.
+func (f *fakeLab) Complete(line string, cursor int) []string {
+	switch line[:cursor] {
+	case "aws km":
+		return []string{"kms"}
+	case "aws kms list-":
+		return []string{"list-aliases", "list-grants", "list-keys"}
+	}
+	return nil
+}
+
+// WorkspaceFile refuses names outside the workspace.
+func (f *fakeLab) WorkspaceFile(name string) (string, error) {
+	if strings.Contains(name, "..") {
+		return "", errors.New("not in the workspace")
+	}
+	return "/tmp/workspace/" + name, nil
+}

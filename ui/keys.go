@@ -113,7 +113,7 @@ func (c consoleHelp) ShortHelp() []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
-		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus")),
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave console")),
 		key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}

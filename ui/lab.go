@@ -33,6 +33,24 @@ type Lab interface {
 	Close() error
 }
 
+// Completer is implemented by labs whose console completes the word under
+// the cursor (builtins, services, operations, flags, personas, files).
+// The console pane then completes on tab.
+type Completer interface {
+	// Complete returns the words that can replace the word ending at byte
+	// offset cursor of line, sorted; none when nothing fits.
+	Complete(line string, cursor int) []string
+}
+
+// FileEditor is implemented by labs with a workspace. The console's
+// `edit FILE` then opens the file in $VISUAL or $EDITOR (vi by default),
+// suspending the TUI while the editor runs.
+type FileEditor interface {
+	// WorkspaceFile returns the absolute path of a workspace file (which
+	// need not exist yet), or an error for a name outside the workspace.
+	WorkspaceFile(name string) (string, error)
+}
+
 // OpenLab starts the lab for a lesson. It runs in a tea.Cmd.
 type OpenLab func(ctx context.Context, l *lessons.Lesson) (Lab, error)
 

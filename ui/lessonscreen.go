@@ -166,6 +166,10 @@ func (m Model) updateLesson(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case trailMsg:
 		ls.trail.add(msg.events)
 		return m, nil
+	case editDoneMsg:
+		var cmd tea.Cmd
+		ls.console, cmd, _ = ls.console.Update(msg)
+		return m, tea.Batch(cmd, m.runCheck())
 	case consoleDoneMsg:
 		var cmd tea.Cmd
 		ls.console, cmd, _ = ls.console.Update(msg)
@@ -221,6 +225,12 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if ls.focus == focusConsole && ls.lab != nil {
 		switch {
+		case key.Matches(km, k.FocusNext) && ls.console.input.Value() != "":
+			var cmd tea.Cmd
+			var used bool
+			if ls.console, cmd, used = ls.console.Update(km); used {
+				return m, cmd
+			}
 		case key.Matches(km, k.FocusNext), key.Matches(km, k.FocusPrev):
 		case km.String() == "esc":
 			ls.focus = focusLesson
