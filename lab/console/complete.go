@@ -1,6 +1,8 @@
 package console
 
 import (
+	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -41,6 +43,14 @@ func (c *Console) Complete(line string, cursor int) []string {
 	case "help":
 		if len(words) == 1 {
 			return filter(ServiceNames(), partial)
+		}
+		if len(words) == 2 && LookupService(words[1]) != nil {
+			return filter(LookupService(words[1]).OperationNames(), partial)
+		}
+		return nil
+	case "edit":
+		if len(words) == 1 {
+			return filter(c.workspaceFiles(), partial)
 		}
 		return nil
 	case "aws":
@@ -93,6 +103,14 @@ func (c *Console) Complete(line string, cursor int) []string {
 	if op == nil {
 		return nil
 	}
+	if strings.HasPrefix(partial, "file://") || strings.HasPrefix(partial, "fileb://") {
+		scheme := partial[:strings.Index(partial, "//")+2]
+		var out []string
+		for _, f := range c.workspaceFiles() {
+			out = append(out, scheme+f)
+		}
+		return filter(out, partial)
+	}
 	if !strings.HasPrefix(partial, "-") && partial != "" {
 		return nil
 	}
@@ -135,5 +153,28 @@ func filter(cands []string, prefix string) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// workspaceFiles lists the workspace's files (relative, slash-separated),
+// up to a few hundred.
+func (c *Console) workspaceFiles() []string {
+	if c.opts.Workspace == "" {
+		return nil
+	}
+	var out []string
+	_ = filepath.WalkDir(c.opts.Workspace, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || len(out) >= 500 {
+			return filepath.SkipDir
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(c.opts.Workspace, p)
+		if err == nil {
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
 	return out
 }

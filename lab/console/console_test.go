@@ -208,6 +208,10 @@ func TestComplete(t *testing.T) {
 		{"aws sts get-caller-identity --profile b", []string{"bob"}},
 		{"time 3 aws kms list-k", []string{"list-key-policies", "list-key-rotations", "list-keys"}},
 		{"aws nosuch ", nil},
+		{"edit p", []string{"plain.bin", "policy.json"}},
+		{"aws iam put-user-policy --policy-document file://po", []string{"file://policy.json"}},
+		{"aws kms encrypt --plaintext fileb://pl", []string{"fileb://plain.bin"}},
+		{"help sts get-c", []string{"get-caller-identity"}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, c.Complete(tt.line, len(tt.line))); diff != "" {

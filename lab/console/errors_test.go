@@ -136,3 +136,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func FuzzShorthand(f *testing.F) {
+	for _, s := range []string{"Key=a,Value=b", "Values=a,b,c,Name=x", "Tags=[{Key=a,Value=b}]", `Name='a,b',Other="c\"d"`, "a=[", "k={x=[1,2],y={z=w}}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := parseShorthand(s)
+		if err == nil && m == nil {
+			t.Fatalf("parseShorthand(%q) returned neither a value nor an error", s)
+		}
+		if _, err := splitShorthandList(s); err != nil && err.Error() == "" {
+			t.Fatalf("empty error for %q", s)
+		}
+	})
+}
