@@ -12,6 +12,9 @@ package policy
 // "no identity-based policy" when it delegates but IAM does not allow. It
 // returns "" for an allowed decision.
 func DeniedMessage(in *Input, d Decision) string {
+	if in == nil {
+		return ""
+	}
 	return DeniedMessageAs(in, d, in.Request.Resource)
 }
 
