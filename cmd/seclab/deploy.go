@@ -197,8 +197,11 @@ func runDeploy(ctx context.Context, out io.Writer, c *cfn.Client, where, path st
 		Description: aws.String("Created by seclab deploy at " + time.Now().UTC().Format(time.RFC3339)),
 	})
 	if err != nil {
-		if strings.Contains(apiMessage(err), "Requires capabilities") {
+		switch msg := apiMessage(err); {
+		case strings.Contains(msg, "Requires capabilities"):
 			return fmt.Errorf("create change set: %w (acknowledge with --capabilities)", err)
+		case strings.Contains(msg, "ROLLBACK_COMPLETE state"):
+			return fmt.Errorf("create change set: %w (a stack whose creation rolled back can only be deleted: aws cloudformation delete-stack --stack-name %s, then deploy again)", err, name)
 		}
 		return fmt.Errorf("create change set: %w", err)
 	}

@@ -388,6 +388,7 @@ func scalarString(v any) (string, bool) {
 // service returns it as a ValidationError.
 type Error struct{ Message string }
 
+// Error returns the message as CloudFormation words it.
 func (e *Error) Error() string { return e.Message }
 
 // Errorf builds an *Error.
