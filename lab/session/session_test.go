@@ -370,3 +370,40 @@ func TestResetRemovesLessonState(t *testing.T) {
 }
 
 var _ = aws.String
+
+func TestCheckerErrorsAgainstSandbox(t *testing.T) {
+	state := t.TempDir()
+	l := demoLesson(t)
+	ctx := context.Background()
+	sb := startSandbox(t, SandboxDir(state, l.ID))
+	tg := sandboxTarget(sb)
+	tg.Trail = nil // a target without a trail, like a real account
+	s, err := Open(ctx, Options{Lesson: l, Target: tg, StateDir: state, CheckTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := 0; i < 2; i++ {
+		if err := s.StartStep(ctx, i); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ApplySolution(ctx, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := s.CheckStepAt(ctx, 1)
+	if got := outcomes(r); len(got) != 2 || got[0] != check.Pass || got[1] != check.Error {
+		t.Fatalf("outcomes = %v (%+v)", got, r.Checks)
+	}
+	if !strings.Contains(r.Checks[1].Message, "trail checks need the sandbox target") {
+		t.Errorf("trail check message = %q", r.Checks[1].Message)
+	}
+	sb.Close() // the endpoint goes away: checks cannot decide
+	r = s.CheckStepAt(ctx, 0)
+	if r.Outcome != check.Error || len(r.Checks) != 1 || r.Checks[0].Outcome != check.Error {
+		t.Fatalf("after close: %+v", r)
+	}
+	if st := s.Progress().Step("demo", "key"); st.Status != "passed" {
+		t.Errorf("a checker error took the learner's pass away: %+v", st)
+	}
+}
