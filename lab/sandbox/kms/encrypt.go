@@ -39,11 +39,13 @@ func errDryRun() *svc.Error {
 	return kmsErr("DryRunOperationException", "The request would have succeeded, but the DryRun option is set.")
 }
 
+// checkGrantTokens validates the GrantTokens parameter: at most 10, each
+// one a token CreateGrant could have issued.
 func checkGrantTokens(tokens []string) error {
 	if len(tokens) > 10 {
 		return errConstraint("grantTokens", "Member must have length less than or equal to 10")
 	}
-	return nil
+	return checkTokens(tokens)
 }
 
 func (s *Service) encryptOp(r *svc.Request) (any, error) {
