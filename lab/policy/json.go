@@ -18,6 +18,7 @@ const (
 	jObject
 )
 
+// String names the kind for error messages.
 func (k jkind) String() string {
 	switch k {
 	case jBool:
