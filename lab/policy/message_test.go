@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -66,6 +67,27 @@ func TestDeniedMessage(t *testing.T) {
 	in = &Input{Request: req(root, "kms:ListKeys", "*")}
 	if msg := DeniedMessage(in, Evaluate(in)); msg != "" {
 		t.Errorf("DeniedMessage() for an allowed request = %q, want \"\"", msg)
+	}
+}
+
+// The trail stores explanations as JSON and the TUI reads them back.
+func TestExplanationJSONRoundTrip(t *testing.T) {
+	in := &Input{Request: Request{Principal: bob, Action: "kms:Decrypt", Resource: keyA}, Resource: namedPtr(t, "key policy", KeyPolicy, defaultKeyPolicy)}
+	x := Explain(in)
+	b, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Explanation
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("unmarshal: %v\n%s", err, b)
+	}
+	if diff := cmp.Diff(x.String(), back.String()); diff != "" {
+		t.Errorf("String() after a JSON round trip (-want +got):\n%s", diff)
+	}
+	var r Result
+	if err := r.UnmarshalText([]byte("Maybe")); err == nil {
+		t.Error("UnmarshalText accepted an unknown decision")
 	}
 }
 

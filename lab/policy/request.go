@@ -80,6 +80,21 @@ func (r Result) String() string {
 // MarshalText renders the result by name in JSON.
 func (r Result) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
+// UnmarshalText reads a result written by MarshalText.
+func (r *Result) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "Allowed":
+		*r = Allowed
+	case "ExplicitlyDenied":
+		*r = ExplicitlyDenied
+	case "ImplicitlyDenied":
+		*r = ImplicitlyDenied
+	default:
+		return fmt.Errorf("unknown decision %q", b)
+	}
+	return nil
+}
+
 // StatementRef identifies one statement of one named policy.
 type StatementRef struct {
 	Policy string `json:"policy"`
