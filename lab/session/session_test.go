@@ -398,6 +398,9 @@ func TestCheckerErrorsAgainstSandbox(t *testing.T) {
 	if !strings.Contains(r.Checks[1].Message, "trail checks need the sandbox target") {
 		t.Errorf("trail check message = %q", r.Checks[1].Message)
 	}
+	if r := s.CheckStepAt(ctx, 0); r.Outcome != check.Pass {
+		t.Fatalf("step 1 = %+v", r)
+	}
 	sb.Close() // the endpoint goes away: checks cannot decide
 	r = s.CheckStepAt(ctx, 0)
 	if r.Outcome != check.Error || len(r.Checks) != 1 || r.Checks[0].Outcome != check.Error {
