@@ -3,10 +3,13 @@ package kms
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
 
 // FuzzParseBlob feeds arbitrary bytes to the ciphertext parser: it must
@@ -103,4 +106,31 @@ func checkFast[T any, P interface {
 	if diff := cmp.Diff(slow, fast, cmp.AllowUnexported()); diff != "" {
 		t.Fatalf("fast reader disagrees with encoding/json on %q (-json +fast):\n%s", body, diff)
 	}
+}
+
+// FuzzHandle sends arbitrary bodies to every operation of a service with
+// a few keys: no input may panic or produce anything but an AWS error.
+func FuzzHandle(f *testing.F) {
+	h := newHarness(&testing.T{})
+	id, _ := h.createKey(map[string]any{})
+	h.must("CreateAlias", map[string]any{"AliasName": "alias/f", "TargetKeyId": id})
+	h.createKey(map[string]any{"KeySpec": "ECC_NIST_P256", "KeyUsage": "SIGN_VERIFY"})
+	h.createKey(map[string]any{"KeySpec": "HMAC_256", "KeyUsage": "GENERATE_VERIFY_MAC"})
+	ops := slices.Sorted(maps.Keys(h.svc.handlers))
+	f.Add(uint8(0), []byte(`{"KeyId":"alias/f","Plaintext":"aGk="}`))
+	f.Add(uint8(3), []byte(`{"KeyId":"`+id+`","GranteePrincipal":"x","Operations":["Decrypt"],"Constraints":{}}`))
+	f.Add(uint8(9), []byte(`{"CiphertextBlob":"AQ==","KeyId":"alias/f"}`))
+	f.Add(uint8(20), []byte(`{"KeyId":"alias/f","Policy":"{\"Statement\":[]}"}`))
+	f.Fuzz(func(t *testing.T, op uint8, body []byte) {
+		name := ops[int(op)%len(ops)]
+		r := h.request(name, nil)
+		r.Body = body
+		_, err := h.svc.Handle(r)
+		if err != nil {
+			var ae *svc.Error
+			if !errors.As(err, &ae) {
+				t.Fatalf("%s(%q): non-AWS error %v", name, body, err)
+			}
+		}
+	})
 }
