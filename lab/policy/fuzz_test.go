@@ -29,7 +29,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse error %v is not a positioned *SyntaxError", err)
 			}
 		}
-		for k := Identity; k <= Session; k++ {
+		for k := Identity; k <= AWSManaged; k++ {
 			_, _ = ParseKind(doc, k)
 			for _, f := range Validate(doc, k) {
 				if f.Line < 1 || f.Column < 1 || f.Code == "" {

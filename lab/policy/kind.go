@@ -23,14 +23,19 @@ const (
 	RCP
 	// Session is a session policy passed to AssumeRole and similar calls.
 	Session
+	// AWSManaged is an AWS managed policy (arn:aws:iam::aws:policy/…):
+	// the rules of Managed without its size quota, which AWS's own policies
+	// exceed (ReadOnlyAccess has about 91,000 characters).
+	AWSManaged
 )
 
-var kindNames = [...]string{"", "identity", "managed", "resource", "key", "trust", "scp", "rcp", "session"}
+var kindNames = [...]string{"", "identity", "managed", "resource", "key", "trust", "scp", "rcp", "session", "aws-managed"}
 
 // String returns the kind's short name as the CLI spells it ("identity",
-// "managed", "resource", "key", "trust", "scp", "rcp", "session").
+// "managed", "resource", "key", "trust", "scp", "rcp", "session",
+// "aws-managed").
 func (k Kind) String() string {
-	if k < Identity || k > Session {
+	if k < Identity || k > AWSManaged {
 		return "unknown"
 	}
 	return kindNames[k]

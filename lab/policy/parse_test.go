@@ -127,6 +127,8 @@ func TestParseKind(t *testing.T) {
 		{"duplicate Sids", Identity, `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"kms:*","Resource":"*"},{"Sid":"A","Effect":"Deny","Action":"iam:*","Resource":"*"}]}`, "must be unique"},
 		{"managed policy over 6144 characters", Managed, bigPolicy(6200), "PolicySize: 6144"},
 		{"managed policy under 6144 characters", Managed, bigPolicy(6000), ""},
+		{"AWS managed policies have no size quota", AWSManaged, bigPolicy(20000), ""},
+		{"AWS managed policies have no principal", AWSManaged, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]}`, "should not specify a principal"},
 		{"whitespace is not counted", Managed, bigPolicy(6000)[:1] + strings.Repeat(" \n", 500) + bigPolicy(6000)[1:], ""},
 		{"key policy over 32 KB", KeyPolicy, bigKeyPolicy(33000), "PolicySize: 32768"},
 	}

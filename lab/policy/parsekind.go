@@ -16,16 +16,17 @@ import "fmt"
 //
 // Errors are *SyntaxError.
 func ParseKind(doc []byte, k Kind) (*Policy, error) {
-	if k < Identity || k > Session {
-		return nil, &SyntaxError{Line: 1, Column: 1, Msg: fmt.Sprintf("unknown policy kind %d", int(k))}
+	if k < Identity || k > AWSManaged {
+		return nil, &SyntaxError{Line: 1, Column: 1, Code: "INVALID_POLICY_TYPE", Msg: fmt.Sprintf("unknown policy kind %d", int(k))}
 	}
-	limit, _ := sizeLimit(k)
-	if n := PolicySize(doc, k); n > limit {
-		unit := "characters (whitespace not counted)"
-		if k == KeyPolicy {
-			unit = "bytes"
+	if limit, _ := sizeLimit(k); limit > 0 {
+		if n := PolicySize(doc, k); n > limit {
+			unit := "characters (whitespace not counted)"
+			if k == KeyPolicy {
+				unit = "bytes"
+			}
+			return nil, &SyntaxError{Line: 1, Column: 1, Code: "POLICY_SIZE_EXCEEDED", Msg: fmt.Sprintf("cannot exceed quota for PolicySize: %d (this %s policy has %d %s)", limit, k, n, unit)}
 		}
-		return nil, &SyntaxError{Line: 1, Column: 1, Code: "POLICY_SIZE_EXCEEDED", Msg: fmt.Sprintf("cannot exceed quota for PolicySize: %d (this %s policy has %d %s)", limit, k, n, unit)}
 	}
 	p, serr := parse(doc)
 	if serr != nil {

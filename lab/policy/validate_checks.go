@@ -6,7 +6,7 @@ func (v *validator) statement(i int, st *Statement) {
 	k := v.kind
 	hasP := st.Principal != nil || st.NotPrincipal != nil
 	needP := k == Resource || k == KeyPolicy || k == Trust || k == RCP
-	noP := k == Identity || k == Managed || k == Session || k == SCP
+	noP := k == Identity || k == Managed || k == AWSManaged || k == Session || k == SCP
 	switch {
 	case hasP && noP && k == SCP:
 		v.add(SeverityError, "SCP_SYNTAX_ERROR_PRINCIPAL", stmtPath(i, key(principalElem(st))), "service control policies do not support Principal or NotPrincipal")
@@ -22,7 +22,7 @@ func (v *validator) statement(i int, st *Statement) {
 			v.add(SeveritySecurityWarning, "ALLOW_WITH_NOT_PRINCIPAL", stmtPath(i, key("NotPrincipal")), "Allow with NotPrincipal grants access to every principal except those listed, including anonymous users; name the principals in Principal instead")
 		}
 	}
-	if k != 0 && (k == Identity || k == Managed || k == Session || k == SCP || k == RCP) {
+	if k == Identity || k == Managed || k == AWSManaged || k == Session || k == SCP || k == RCP {
 		v.checkSid(i, st)
 	}
 	v.checkActions(i, st)
