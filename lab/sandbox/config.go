@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/seclab-dev/seclab/lab/sandbox/iam"
 )
 
@@ -41,7 +42,11 @@ func (s *Server) ConfigWith(c aws.Credentials) aws.Config {
 }
 
 func (s *Server) config(p aws.CredentialsProvider) aws.Config {
+	s.httpOnce.Do(func() { s.httpClient = awshttp.NewBuildableClient() })
 	return aws.Config{
+		// One HTTP client for every config this sandbox hands out, so
+		// the many SDK clients a lesson or test builds share connections.
+		HTTPClient:       s.httpClient,
 		Region:           s.opts.region,
 		Credentials:      p,
 		BaseEndpoint:     aws.String(s.URL),

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -33,9 +34,12 @@ func TestLoadConcurrentClients(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			learnerIAM := iam.NewFromConfig(s.Config("learner"))
-			learnerSTS := sts.NewFromConfig(s.Config("learner"))
-			bobIAM := iam.NewFromConfig(s.Config("bob"))
+			// One HTTP client per simulated process, as a real program has.
+			hc := awshttp.NewBuildableClient()
+			cfg := func(c aws.Config) aws.Config { c.HTTPClient = hc; return c }
+			learnerIAM := iam.NewFromConfig(cfg(s.Config("learner")))
+			learnerSTS := sts.NewFromConfig(cfg(s.Config("learner")))
+			bobIAM := iam.NewFromConfig(cfg(s.Config("bob")))
 			for i := 0; i < calls; i++ {
 				var err error
 				expectDenied := false
@@ -58,8 +62,8 @@ func TestLoadConcurrentClients(t *testing.T) {
 					var out *sts.AssumeRoleOutput
 					out, err = learnerSTS.AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: aws.String(roleARN), RoleSessionName: aws.String(fmt.Sprintf("c%d", c))})
 					if err == nil {
-						sess := iam.NewFromConfig(s.ConfigWith(aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId),
-							SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)}))
+						sess := iam.NewFromConfig(cfg(s.ConfigWith(aws.Credentials{AccessKeyID: aws.ToString(out.Credentials.AccessKeyId),
+							SecretAccessKey: aws.ToString(out.Credentials.SecretAccessKey), SessionToken: aws.ToString(out.Credentials.SessionToken)})))
 						_, err = sess.ListRoles(ctx, &iam.ListRolesInput{})
 					}
 				case 8:

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/seclab-dev/seclab/lab/sandbox/iam"
 	"github.com/seclab-dev/seclab/lab/sandbox/sts"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
@@ -50,6 +51,9 @@ type Server struct {
 	ln      net.Listener
 	http    *http.Server
 	started bool
+
+	httpOnce   sync.Once
+	httpClient *awshttp.BuildableClient
 
 	closeOnce sync.Once
 	closeErr  error
@@ -92,8 +96,8 @@ func (s *Server) Start() error {
 		ReadHeaderTimeout: 10 * time.Second,
 		// Longer than SDK clients keep idle connections (90 s), so the
 		// server never closes a connection a client is about to reuse.
-		IdleTimeout: 5 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		IdleTimeout:    5 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
 	}
 	s.started = true
 	go s.http.Serve(ln)
