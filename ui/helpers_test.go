@@ -154,8 +154,9 @@ type fakeLab struct {
 	execs   []string
 	checks  map[int][]CheckResult
 	events  []TrailEvent
-	closed  bool
-	prepErr error
+	closed   bool
+	prepErr  error
+	restarts []int
 }
 
 func (f *fakeLab) Identity() string { return "learner@111122223333 (sandbox)" }
@@ -228,4 +229,12 @@ func (f *fakeLab) WorkspaceFile(name string) (string, error) {
 		return "", errors.New("not in the workspace")
 	}
 	return "/tmp/workspace/" + name, nil
+}
+
+// RestartStep records the restart.
+func (f *fakeLab) RestartStep(ctx context.Context, step int) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.restarts = append(f.restarts, step)
+	return nil
 }

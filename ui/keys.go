@@ -30,6 +30,7 @@ type LessonKeys struct {
 	Solution           key.Binding
 	Check              key.Binding
 	Trail              key.Binding
+	Reset              key.Binding
 	Console            key.Binding
 	Confirm, Cancel    key.Binding
 	PrevStep, NextStep key.Binding
@@ -72,6 +73,7 @@ func DefaultLessonKeys() LessonKeys {
 		Solution:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "solution")),
 		Check:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "check")),
 		Trail:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trail")),
+		Reset:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reset step")),
 		Console:    key.NewBinding(key.WithKeys(">", ":"), key.WithHelp(">", "console")),
 		Confirm:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
 		Cancel:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
@@ -100,7 +102,7 @@ func (k LessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.FocusNext, k.FocusPrev, k.Console, k.Trail, k.Back},
-		{k.PrevStep, k.NextStep, k.Hint, k.Solution, k.Check},
+		{k.PrevStep, k.NextStep, k.Hint, k.Solution, k.Check, k.Reset},
 		{k.Help, k.Quit},
 	}
 }

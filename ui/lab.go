@@ -51,6 +51,13 @@ type FileEditor interface {
 	WorkspaceFile(name string) (string, error)
 }
 
+// StepRestarter is implemented by labs that can start a step over: its
+// trail checks forget earlier calls and its setup runs again. The `r` key
+// uses it after the learner confirms.
+type StepRestarter interface {
+	RestartStep(ctx context.Context, step int) error
+}
+
 // OpenLab starts the lab for a lesson. It runs in a tea.Cmd.
 type OpenLab func(ctx context.Context, l *lessons.Lesson) (Lab, error)
 

@@ -31,6 +31,10 @@ type (
 		step int
 		err  error
 	}
+	restartedMsg struct {
+		step int
+		err  error
+	}
 	labChangedMsg struct{ lab Lab }
 	savedMsg      struct{ err error }
 )
@@ -119,6 +123,13 @@ func (m Model) updateLesson(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, prepareCmd(msg.lab, cur))
 		}
 		return m, tea.Batch(cmds...)
+	case restartedMsg:
+		if msg.err != nil {
+			m.status = fmt.Sprintf("step %d could not restart (not your fault): %v", msg.step+1, msg.err)
+		} else {
+			m.status = fmt.Sprintf("Step %d starts over.", msg.step+1)
+		}
+		return m, nil
 	case preparedMsg:
 		if msg.err != nil {
 			m.status = fmt.Sprintf("step %d setup failed (not your fault): %v", msg.step+1, msg.err)
@@ -210,6 +221,14 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	prog := m.opts.Progress
 
+	if ls.steps.confirmReset {
+		ls.steps.confirmReset = false
+		ls.steps.refresh()
+		if key.Matches(km, k.Confirm) {
+			return m, m.resetStep()
+		}
+		return m, nil
+	}
 	if ls.steps.confirm {
 		ls.steps.confirm = false
 		if key.Matches(km, k.Confirm) {
@@ -286,6 +305,13 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.revealHint()
 	case key.Matches(km, k.Solution):
 		m.askSolution()
+	case key.Matches(km, k.Reset):
+		if len(ls.l.Steps) > 0 {
+			ls.steps.confirmReset = true
+			ls.focus = focusSteps
+			ls.steps.refresh()
+			ls.steps.vp.GotoBottom()
+		}
 	case key.Matches(km, k.Check):
 		if ls.lab == nil {
 			m.status = m.noLabReason("checks run in the lab")
@@ -403,4 +429,26 @@ func (m *Model) scroll(km tea.KeyPressMsg) {
 	case key.Matches(km, k.Bottom):
 		vp.GotoBottom()
 	}
+}
+
+// resetStep forgets the selected step's progress and, with a lab that can,
+// starts the step over.
+func (m *Model) resetStep() tea.Cmd {
+	ls := m.lesson
+	i := ls.steps.sel
+	prog := m.opts.Progress
+	prog.ResetStep(ls.l.ID, ls.l.Steps[i].ID)
+	delete(ls.steps.reports, i)
+	delete(ls.steps.solutions, i)
+	ls.steps.refresh()
+	cmds := []tea.Cmd{saveCmd(prog)}
+	m.status = fmt.Sprintf("Step %d reset.", i+1)
+	if r, ok := ls.lab.(StepRestarter); ok {
+		cmds = append(cmds, func() tea.Msg {
+			ctx, cancel := context.WithTimeout(context.Background(), checkTimeout)
+			defer cancel()
+			return restartedMsg{step: i, err: r.RestartStep(ctx, i)}
+		})
+	}
+	return tea.Batch(cmds...)
 }

@@ -294,3 +294,31 @@ func TestCheckReportStatus(t *testing.T) {
 		}
 	}
 }
+
+func TestResetStep(t *testing.T) {
+	pack := testPack(t)
+	l, _ := pack.Find("1")
+	prog := memProgress(t)
+	prog.MarkStep(l.ID, "whoami", progress.StatusPassed)
+	lab := &fakeLab{}
+	m := drive(t, start(t, Options{Pack: pack, Progress: prog, Open: l,
+		OpenLab: func(_ ctxT, _ lessonT) (Lab, error) { return lab, nil }}), size(120, 40))
+	m = drive(t, m, press("["), press("r"))
+	if out := shot(t, m); !strings.Contains(out, "Reset step 1? Its progress is forgotten") {
+		t.Fatalf("no confirmation:\n%s", out)
+	}
+	m = drive(t, m, press("n"))
+	if prog.Step(l.ID, "whoami").Status != progress.StatusPassed {
+		t.Fatal("declining reset the step")
+	}
+	m = drive(t, m, press("r"), press("y"))
+	if got := prog.Step(l.ID, "whoami").Status; got != progress.StatusOpen {
+		t.Errorf("after reset: %q", got)
+	}
+	if diff := cmp.Diff([]int{0}, lab.restarts); diff != "" {
+		t.Errorf("restarts (-want +got):\n%s", diff)
+	}
+	if out := shot(t, m); !strings.Contains(out, "Step 1 starts over.") || !strings.Contains(out, "● 1 Who am I?") {
+		t.Errorf("screen after reset:\n%s", out)
+	}
+}

@@ -20,8 +20,10 @@ type stepsPane struct {
 	prog    *progress.Progress
 	sel     int // the step shown in detail
 	reports map[int]CheckReport
-	// confirm is set while asking whether to show the solution.
-	confirm bool
+	// confirm is set while asking whether to show the solution;
+	// confirmReset while asking whether to reset the selected step.
+	confirm      bool
+	confirmReset bool
 	// solutions holds the steps whose solution is shown.
 	solutions map[int]bool
 	checking  bool
@@ -154,6 +156,8 @@ func (s *stepsPane) content() string {
 		}
 	case s.confirm:
 		b.WriteString("\n" + wrap(st.Accent.Render("Show the solution? y/n"), w) + "\n")
+	case s.confirmReset:
+		b.WriteString("\n" + wrap(st.Accent.Render(fmt.Sprintf("Reset step %d? Its progress is forgotten and its setup runs again. y/n", step.Number)), w) + "\n")
 	default:
 		b.WriteString("\n" + wrap(st.Dim.Render("Solution (s): after the step passes or every hint is seen."), w) + "\n")
 	}

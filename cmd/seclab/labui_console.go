@@ -1,9 +1,13 @@
 package main
 
-import "github.com/seclab-dev/seclab/ui"
+import (
+	"context"
+
+	"github.com/seclab-dev/seclab/ui"
+)
 
 // This file gives the TUI's lab adapter (labui.go) the console pane's
-// optional abilities: tab completion and `edit FILE`.
+// optional abilities: tab completion, `edit FILE` and restarting a step.
 
 // Complete completes the word before cursor in a console line.
 func (l *uiLab) Complete(line string, cursor int) []string {
@@ -17,6 +21,11 @@ func (l *uiLab) WorkspaceFile(name string) (string, error) {
 }
 
 var (
-	_ ui.Completer  = (*uiLab)(nil)
-	_ ui.FileEditor = (*uiLab)(nil)
+	_ ui.Completer     = (*uiLab)(nil)
+	_ ui.FileEditor    = (*uiLab)(nil)
+	_ ui.StepRestarter = (*uiLab)(nil)
 )
+
+// RestartStep starts step i over: its trail checks forget earlier calls
+// and its setup runs again.
+func (l *uiLab) RestartStep(ctx context.Context, i int) error { return l.s.RestartStep(ctx, i) }

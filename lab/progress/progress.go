@@ -221,6 +221,17 @@ func (p *Progress) Reset(lessonID string) {
 	delete(p.lessons, lessonID)
 }
 
+// ResetStep forgets the progress of one step (a passed step becomes open
+// again).
+func (p *Progress) ResetStep(lessonID, stepID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if l := p.lessons[lessonID]; l != nil {
+		delete(l.Steps, stepID)
+		l.Updated = p.Now()
+	}
+}
+
 // ResetAll forgets all progress.
 func (p *Progress) ResetAll() {
 	p.mu.Lock()

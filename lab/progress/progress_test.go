@@ -142,8 +142,17 @@ func TestPassedIsSticky(t *testing.T) {
 	if got := p.Step("demo", "a"); got.Status != StatusPassed || got.Attempts != 2 {
 		t.Errorf("Step = %+v, want passed with 2 attempts", got)
 	}
+	p.MarkStep("demo", "b", StatusPassed)
+	p.ResetStep("demo", "a")
+	if got := p.Step("demo", "a"); got.Status != StatusOpen || got.Attempts != 0 {
+		t.Errorf("after ResetStep: %+v", got)
+	}
+	if got := p.Step("demo", "b"); got.Status != StatusPassed {
+		t.Errorf("ResetStep touched another step: %+v", got)
+	}
+	p.ResetStep("nope", "a") // unknown lesson: nothing to do
 	p.Reset("demo")
-	if got := p.Step("demo", "a"); got.Status != StatusOpen {
+	if got := p.Step("demo", "b"); got.Status != StatusOpen {
 		t.Errorf("after Reset: %+v", got)
 	}
 }
