@@ -150,10 +150,10 @@ func size(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Heigh
 // fakeLab is a scripted lab: console lines echo, checks return what the
 // test sets, and every Exec adds a trail event.
 type fakeLab struct {
-	mu      sync.Mutex
-	execs   []string
-	checks  map[int][]CheckResult
-	events  []TrailEvent
+	mu       sync.Mutex
+	execs    []string
+	checks   map[int][]CheckResult
+	events   []TrailEvent
 	closed   bool
 	prepErr  error
 	restarts []int
