@@ -27,7 +27,8 @@ type authz struct {
 func (s *Service) authorize(r *svc.Request, t target, a authz) error {
 	ctx := t.authzBase
 	if len(a.encCtx) > 0 || len(a.extra) > 0 || t.alias != "" || a.encAlg != "" {
-		ctx = maps.Clone(ctx)
+		ctx = make(map[string][]string, len(t.authzBase)+len(a.encCtx)+len(a.extra)+3)
+		maps.Copy(ctx, t.authzBase)
 		if t.alias != "" {
 			ctx["kms:RequestAlias"] = []string{t.alias}
 		}
