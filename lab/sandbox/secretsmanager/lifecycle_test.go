@@ -61,6 +61,9 @@ func TestDeleteAndRestore(t *testing.T) {
 			t.Errorf("%s after the window: %s", op, code(err))
 		}
 	}
+	if h.store.contains([]byte(arn)) {
+		t.Error("the expired secret is still stored after the first look-up")
+	}
 	again := h.must("alice", "CreateSecret", m{"Name": "s", "SecretString": "new"})
 	if again["ARN"] == arn {
 		t.Error("a recreated secret kept the old ARN")

@@ -221,6 +221,15 @@ type lookup struct {
 // suffix) to the stored secret. A secret whose recovery window has ended
 // counts as absent.
 func (s *Service) find(tx svc.Tx, r *svc.Request, id string) (*secret, error) {
+	sec, err := s.record(tx, r, id)
+	if sec != nil && sec.expired(r.Now) {
+		return nil, err
+	}
+	return sec, err
+}
+
+// record is find without the recovery-window check.
+func (s *Service) record(tx svc.Tx, r *svc.Request, id string) (*secret, error) {
 	arn := ""
 	switch {
 	case !strings.HasPrefix(id, "arn:"):
@@ -238,7 +247,7 @@ func (s *Service) find(tx svc.Tx, r *svc.Request, id string) (*secret, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read secret %s: %w", arn, err)
 	}
-	if !ok || sec.expired(r.Now) {
+	if !ok {
 		return nil, nil
 	}
 	return &sec, nil
@@ -248,12 +257,26 @@ func (s *Service) find(tx svc.Tx, r *svc.Request, id string) (*secret, error) {
 func (s *Service) resolve(r *svc.Request, id string) (lookup, error) {
 	var l lookup
 	err := s.env.Store.View(func(tx svc.Tx) error {
-		sec, err := s.find(tx, r, id)
+		sec, err := s.record(tx, r, id)
 		l.sec = sec
 		return err
 	})
 	if err != nil {
 		return l, err
+	}
+	if l.sec != nil && l.sec.expired(r.Now) {
+		// The recovery window has ended: the secret is gone for good.
+		gone := l.sec
+		l.sec = nil
+		if err := s.env.Store.Update(func(tx svc.Tx) error {
+			var cur secret
+			if ok, err := svc.GetJSON(tx, bucketSecrets, gone.ARN, &cur); err != nil || !ok || !cur.expired(r.Now) {
+				return err
+			}
+			return purge(tx, &cur)
+		}); err != nil {
+			return l, err
+		}
 	}
 	switch {
 	case l.sec != nil:
@@ -300,13 +323,13 @@ func (s *Service) mutate(r *svc.Request, arn string, fn func(sec *secret) error)
 		if err != nil {
 			return fmt.Errorf("read secret %s: %w", arn, err)
 		}
-		if !ok || sec.expired(r.Now) {
-			if ok {
-				if err := purge(tx, &sec); err != nil {
-					return err
-				}
-			}
-			return errNotFound()
+		if !ok {
+			return nil
+		}
+		if sec.expired(r.Now) {
+			// Its recovery window has ended: remove it for good (the
+			// transaction commits; the caller still sees not-found).
+			return purge(tx, &sec)
 		}
 		if err := fn(&sec); err != nil {
 			return err
@@ -314,6 +337,9 @@ func (s *Service) mutate(r *svc.Request, arn string, fn func(sec *secret) error)
 		out = &sec
 		return save(tx, &sec)
 	})
+	if err == nil && out == nil {
+		err = errNotFound()
+	}
 	return out, err
 }
 
