@@ -137,7 +137,7 @@ func failure(err error) string {
 // a non-nil error when the resource failed (already recorded).
 func (d *deployment) createResource(id string) error {
 	def := d.tmpl.Resources[id]
-	res := &resource{LogicalID: id, Type: def.Type, DeletionPolicy: def.DeletionPolicy}
+	res := &resource{LogicalID: id, Type: def.Type, DeletionPolicy: def.DeletionPolicy, UpdateReplacePolicy: def.UpdateReplacePolicy}
 	d.st.Resources[id] = res
 	if !slices.Contains(d.st.Order, id) {
 		d.st.Order = append(d.st.Order, id)
@@ -171,7 +171,7 @@ func (d *deployment) doCreate(id string, def *template.Resource) error {
 	if props == nil {
 		props = map[string]any{}
 	}
-	if err := d.checkRequired(def.Type, props); err != nil {
+	if err := d.checkProperties(id, def.Type, props); err != nil {
 		return err
 	}
 	// Record the properties first: if create fails halfway (a role made,
@@ -180,15 +180,24 @@ func (d *deployment) doCreate(id string, def *template.Resource) error {
 	return p.create(d, id, props)
 }
 
-func (d *deployment) checkRequired(typ string, props map[string]any) error {
-	var missing []string
-	for _, k := range providers[typ].required {
+// checkProperties validates props against the type's schema the way
+// CloudFormation does before calling a handler: required keys present, no
+// keys the type does not have.
+func (d *deployment) checkProperties(id, typ string, props map[string]any) error {
+	p := providers[typ]
+	var problems []string
+	for _, k := range p.required {
 		if _, ok := props[k]; !ok {
-			missing = append(missing, "#: required key ["+k+"] not found")
+			problems = append(problems, "#: required key ["+k+"] not found")
 		}
 	}
-	if len(missing) > 0 {
-		return &handlerError{reason: "Properties validation failed for resource with message: [" + strings.Join(missing, ", ") + "]"}
+	for _, k := range template.Keys(props) {
+		if !slices.Contains(p.props, k) {
+			problems = append(problems, "#: extraneous key ["+k+"] is not permitted")
+		}
+	}
+	if len(problems) > 0 {
+		return &handlerError{reason: "Properties validation failed for resource " + id + " with message: [" + strings.Join(problems, ", ") + "]"}
 	}
 	return nil
 }

@@ -199,7 +199,7 @@ func (d *deployment) updateResource(id string) (touched, bool, error) {
 	v, err := d.ctx.Resolve(def.Properties)
 	t := touched{id: id, oldRes: *res, oldProps: d.st.sealed.Props[id], oldRef: d.st.sealed.Ref[id],
 		oldAttrs: d.st.sealed.Attrs[id], oldExtra: d.st.sealed.Extra[id]}
-	res.DeletionPolicy = def.DeletionPolicy
+	res.DeletionPolicy, res.UpdateReplacePolicy = def.DeletionPolicy, def.UpdateReplacePolicy
 	if err != nil {
 		_ = d.resEvent(id, statusUpdateInProgress, "")
 		_ = d.resEvent(id, statusUpdateFailed, failure(err))
@@ -216,7 +216,7 @@ func (d *deployment) updateResource(id string) (touched, bool, error) {
 	if err := d.resEvent(id, statusUpdateInProgress, ""); err != nil {
 		return t, true, err
 	}
-	if err := d.checkRequired(def.Type, props); err != nil {
+	if err := d.checkProperties(id, def.Type, props); err != nil {
 		_ = d.resEvent(id, statusUpdateFailed, failure(err))
 		return t, true, err
 	}
@@ -251,7 +251,7 @@ func (d *deployment) deleteOld(t touched) {
 	cur := d.saveCurrent(t.id)
 	d.st.Resources[t.id].PhysicalID = t.oldRes.PhysicalID
 	d.st.sealed.Ref[t.id], d.st.sealed.Attrs[t.id], d.st.sealed.Extra[t.id] = t.oldRef, t.oldAttrs, t.oldExtra
-	if t.oldRes.DeletionPolicy != "Retain" {
+	if pol := d.st.Resources[t.id].UpdateReplacePolicy; pol != "Retain" && pol != "Snapshot" {
 		_ = d.resEvent(t.id, statusDeleteInProgress, "")
 		if err := providers[t.oldRes.Type].del(d, t.id); err != nil && !isNotFound(err) {
 			_ = d.resEvent(t.id, statusDeleteFailed, failure(err))

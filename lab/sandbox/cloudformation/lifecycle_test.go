@@ -126,16 +126,36 @@ func TestFailingResourceRollsBackAndLeavesNothing(t *testing.T) {
 	}
 }
 
-func TestUnsupportedTypeFailsTheStack(t *testing.T) {
-	l := newLab(t)
-	st := l.create(t, "bucket", "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n")
-	if st.StackStatus != cfntypes.StackStatusRollbackComplete {
-		t.Fatalf("status = %s", st.StackStatus)
+func TestResourceFailuresRollBack(t *testing.T) {
+	tests := []struct {
+		name, body, reason string
+	}{
+		{"unsupported type", "Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+			"Resource type AWS::S3::Bucket is not supported by the seclab sandbox"},
+		{"misspelt property", "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      KmsKeyID: alias/aws/secretsmanager\n",
+			"Properties validation failed for resource S with message: [#: extraneous key [KmsKeyID] is not permitted]"},
+		{"missing property", "Resources:\n  A:\n    Type: AWS::KMS::Alias\n    Properties:\n      AliasName: alias/x\n",
+			"Properties validation failed for resource A with message: [#: required key [TargetKeyId] not found]"},
+		{"replicas", "Resources:\n  S:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      ReplicaRegions: [{Region: eu-west-1}]\n",
+			"ReplicaRegions is not supported by the seclab sandbox"},
 	}
-	for _, e := range l.events(t, "bucket") {
-		if e.ResourceStatus == cfntypes.ResourceStatusCreateFailed && !strings.Contains(aws.ToString(e.ResourceStatusReason), "AWS::S3::Bucket is not supported by the seclab sandbox") {
-			t.Errorf("reason = %q", aws.ToString(e.ResourceStatusReason))
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLab(t)
+			st := l.create(t, "failing", tt.body)
+			if st.StackStatus != cfntypes.StackStatusRollbackComplete {
+				t.Fatalf("status = %s", st.StackStatus)
+			}
+			var reasons []string
+			for _, e := range l.events(t, "failing") {
+				if e.ResourceStatus == cfntypes.ResourceStatusCreateFailed {
+					reasons = append(reasons, aws.ToString(e.ResourceStatusReason))
+				}
+			}
+			if len(reasons) != 1 || !strings.Contains(reasons[0], tt.reason) {
+				t.Errorf("CREATE_FAILED reasons = %q, want one containing %q", reasons, tt.reason)
+			}
+		})
 	}
 }
 

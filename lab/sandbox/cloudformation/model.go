@@ -94,6 +94,9 @@ type resource struct {
 	StatusReason   string
 	Updated        time.Time
 	DeletionPolicy string
+	// UpdateReplacePolicy applies to the old resource when an update
+	// replaces this one.
+	UpdateReplacePolicy string
 }
 
 // sealedState is the part of a stack kept encrypted at rest.

@@ -26,8 +26,9 @@ type provider struct {
 	del func(d *deployment, id string) error
 	// replaceOn are properties whose change requires a new resource.
 	replaceOn []string
-	// required are the properties the type's schema requires.
-	required []string
+	// props are the properties the type's schema has; required those it
+	// requires.
+	props, required []string
 	// attrs are the Fn::GetAtt attributes the type has.
 	attrs []string
 	// note is the reason shown on the CREATE_COMPLETE event.

@@ -14,6 +14,7 @@ import (
 
 func init() {
 	register("AWS::IAM::Role", provider{
+		props:  []string{"AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration", "Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"},
 		create: func(d *deployment, id string, p map[string]any) error { return createPrincipal(d, id, "Role", p) },
 		update: func(d *deployment, id string, old, new map[string]any) error {
 			return updatePrincipal(d, id, "Role", old, new)
@@ -24,6 +25,7 @@ func init() {
 		attrs:     []string{"Arn", "RoleId"},
 	})
 	register("AWS::IAM::User", provider{
+		props:  []string{"Groups", "LoginProfile", "ManagedPolicyArns", "Path", "PermissionsBoundary", "Policies", "Tags", "UserName"},
 		create: func(d *deployment, id string, p map[string]any) error { return createPrincipal(d, id, "User", p) },
 		update: func(d *deployment, id string, old, new map[string]any) error {
 			return updatePrincipal(d, id, "User", old, new)
@@ -33,6 +35,7 @@ func init() {
 		attrs:     []string{"Arn"},
 	})
 	register("AWS::IAM::Group", provider{
+		props:  []string{"GroupName", "ManagedPolicyArns", "Path", "Policies"},
 		create: func(d *deployment, id string, p map[string]any) error { return createPrincipal(d, id, "Group", p) },
 		update: func(d *deployment, id string, old, new map[string]any) error {
 			return updatePrincipal(d, id, "Group", old, new)

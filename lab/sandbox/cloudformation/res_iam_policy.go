@@ -10,18 +10,21 @@ import (
 
 func init() {
 	register("AWS::IAM::Policy", provider{
+		props:  []string{"Groups", "PolicyDocument", "PolicyName", "Roles", "Users"},
 		create: createInline, update: updateInline, del: deleteInline,
 		replaceOn: []string{"PolicyName"},
 		required:  []string{"PolicyName", "PolicyDocument"},
 		attrs:     []string{"Id"},
 	})
 	register("AWS::IAM::ManagedPolicy", provider{
+		props:  []string{"Description", "Groups", "ManagedPolicyName", "Path", "PolicyDocument", "Roles", "Users"},
 		create: createManaged, update: updateManaged, del: deleteManaged,
 		replaceOn: []string{"ManagedPolicyName", "Path", "Description"},
 		required:  []string{"PolicyDocument"},
 		attrs:     []string{"PolicyArn", "PolicyId", "DefaultVersionId", "AttachmentCount", "IsAttachable", "CreateDate", "UpdateDate"},
 	})
 	register("AWS::IAM::AccessKey", provider{
+		props:  []string{"Serial", "Status", "UserName"},
 		create: createAccessKey, update: updateAccessKey, del: deleteAccessKey,
 		replaceOn: []string{"UserName", "Serial"},
 		required:  []string{"UserName"},

@@ -6,11 +6,13 @@ import "slices"
 
 func init() {
 	register("AWS::KMS::Key", provider{
+		props:  []string{"BypassPolicyLockoutSafetyCheck", "Description", "EnableKeyRotation", "Enabled", "KeyPolicy", "KeySpec", "KeyUsage", "MultiRegion", "Origin", "PendingWindowInDays", "RotationPeriodInDays", "Tags"},
 		create: createKey, update: updateKey, del: deleteKey,
 		replaceOn: []string{"KeySpec", "KeyUsage", "MultiRegion", "Origin"},
 		attrs:     []string{"Arn", "KeyId"},
 	})
 	register("AWS::KMS::Alias", provider{
+		props:  []string{"AliasName", "TargetKeyId"},
 		create: createAlias, update: updateAlias, del: deleteAlias,
 		replaceOn: []string{"AliasName"},
 		required:  []string{"AliasName", "TargetKeyId"},

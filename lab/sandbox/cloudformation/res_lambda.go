@@ -15,6 +15,7 @@ const lambdaNote = "Recorded only: the seclab sandbox has no Lambda service, so 
 
 func init() {
 	register("AWS::Lambda::Function", provider{
+		props:  []string{"Architectures", "Code", "CodeSigningConfigArn", "DeadLetterConfig", "Description", "Environment", "EphemeralStorage", "FileSystemConfigs", "FunctionName", "Handler", "ImageConfig", "KmsKeyArn", "Layers", "LoggingConfig", "MemorySize", "PackageType", "RecursiveLoop", "ReservedConcurrentExecutions", "Role", "Runtime", "RuntimeManagementConfig", "SnapStartPolicy", "Tags", "Timeout", "TracingConfig", "VpcConfig"},
 		create: createFunction,
 		update: func(d *deployment, id string, _, new map[string]any) error {
 			return authorizeFunction(d, "UpdateFunctionConfiguration", d.st.sealed.Ref[id], new)

@@ -11,11 +11,13 @@ import (
 
 func init() {
 	register("AWS::SecretsManager::Secret", provider{
+		props:  []string{"Description", "GenerateSecretString", "KmsKeyId", "Name", "ReplicaRegions", "SecretString", "Tags"},
 		create: createSecret, update: updateSecret, del: deleteSecret,
 		replaceOn: []string{"Name"},
 		attrs:     []string{"Id"},
 	})
 	register("AWS::SecretsManager::ResourcePolicy", provider{
+		props:  []string{"BlockPublicPolicy", "ResourcePolicy", "SecretId"},
 		create: putSecretPolicy, update: func(d *deployment, id string, _, new map[string]any) error {
 			return putSecretPolicy(d, id, new)
 		},
@@ -83,6 +85,9 @@ func smTags(props map[string]any) []map[string]string {
 }
 
 func createSecret(d *deployment, id string, props map[string]any) error {
+	if l, _ := props["ReplicaRegions"].([]any); len(l) > 0 {
+		return &handlerError{reason: "Properties validation failed for resource " + id + " with message: [ReplicaRegions is not supported by the seclab sandbox, which emulates a single region]"}
+	}
 	name := str(props, "Name")
 	if name == "" {
 		// UNCONFIRMED: the exact shape of names CloudFormation generates

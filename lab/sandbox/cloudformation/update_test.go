@@ -2,6 +2,7 @@ package cloudformation_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -139,5 +140,39 @@ func TestUpdateCreatesChangesAndRemoves(t *testing.T) {
 	}
 	if same.Status != cfntypes.ChangeSetStatusFailed || aws.ToString(same.StatusReason) != "The submitted information didn't contain changes. Submit different information to create a change set." {
 		t.Errorf("empty change set: %s %q", same.Status, aws.ToString(same.StatusReason))
+	}
+}
+
+func TestReplacementHonoursUpdateReplacePolicy(t *testing.T) {
+	l := newLab(t)
+	ctx := context.Background()
+	tmpl := func(name, policy string) string {
+		return "Resources:\n  Kept:\n    Type: AWS::SecretsManager::Secret\n    UpdateReplacePolicy: Retain\n    Properties:\n      Name: kept-" + name +
+			"\n      SecretString: x\n  Gone:\n    Type: AWS::SecretsManager::Secret\n    Properties:\n      Name: gone-" + name + "\n      SecretString: y\n" + policy
+	}
+	l.create(t, "repl", tmpl("a", ""))
+	if _, err := l.cfn.UpdateStack(ctx, &cfn.UpdateStackInput{StackName: aws.String("repl"), TemplateBody: aws.String(tmpl("b", ""))}); err != nil {
+		t.Fatal(err)
+	}
+	if st := l.stack(t, "repl"); st.StackStatus != cfntypes.StackStatusUpdateComplete {
+		t.Fatalf("status = %s", st.StackStatus)
+	}
+	exists := func(name string) bool {
+		_, err := l.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String(name)})
+		return err == nil
+	}
+	got := map[string]bool{"kept-a": exists("kept-a"), "kept-b": exists("kept-b"), "gone-a": exists("gone-a"), "gone-b": exists("gone-b")}
+	if d := cmp.Diff(map[string]bool{"kept-a": true, "kept-b": true, "gone-a": false, "gone-b": true}, got); d != "" {
+		t.Errorf("secrets after replacement (-want +got):\n%s", d)
+	}
+	var reasons []string
+	for _, e := range l.events(t, "repl") {
+		if r := aws.ToString(e.ResourceStatusReason); strings.HasPrefix(r, "Requested update requires the creation of a new physical resource") {
+			reasons = append(reasons, aws.ToString(e.LogicalResourceId))
+		}
+	}
+	slices.Sort(reasons)
+	if d := cmp.Diff([]string{"Gone", "Kept"}, reasons); d != "" {
+		t.Errorf("replacement events (-want +got):\n%s", d)
 	}
 }

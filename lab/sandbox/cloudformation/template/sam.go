@@ -177,7 +177,7 @@ func samRole(fnID, roleID string, props map[string]any) (*Resource, error) {
 	if pb, ok := props["PermissionsBoundary"]; ok {
 		rp["PermissionsBoundary"] = pb
 	}
-	return &Resource{LogicalID: roleID, Type: "AWS::IAM::Role", Properties: rp, DeletionPolicy: "Delete"}, nil
+	return &Resource{LogicalID: roleID, Type: "AWS::IAM::Role", Properties: rp, DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete"}, nil
 }
 
 func expandPolicyTemplate(fnID, name string, args any) (any, error) {

@@ -31,7 +31,10 @@ type Resource struct {
 	DependsOn      []string
 	Condition      string
 	DeletionPolicy string // "Delete" (default), "Retain", "Snapshot"
-	Metadata       any
+	// UpdateReplacePolicy says what happens to the old physical resource
+	// when an update replaces it: "Delete" (default), "Retain", "Snapshot".
+	UpdateReplacePolicy string
+	Metadata            any
 }
 
 // Output is one entry of the Outputs section.
@@ -219,7 +222,7 @@ func parseResource(id string, v any) (*Resource, error) {
 	if !ok || typ == "" {
 		return nil, Errorf("Template format error: [/Resources/%s] Every Resources object must contain a Type member.", id)
 	}
-	r := &Resource{LogicalID: id, Type: typ, Metadata: m["Metadata"], DeletionPolicy: "Delete"}
+	r := &Resource{LogicalID: id, Type: typ, Metadata: m["Metadata"], DeletionPolicy: "Delete", UpdateReplacePolicy: "Delete"}
 	switch p := m["Properties"].(type) {
 	case nil:
 		r.Properties = map[string]any{}
@@ -249,6 +252,15 @@ func parseResource(id string, v any) (*Resource, error) {
 			return nil, Errorf("Template format error: Every Condition member must be a string.")
 		}
 		r.Condition = s
+	}
+	if up, ok := m["UpdateReplacePolicy"]; ok {
+		s, _ := up.(string)
+		switch s {
+		case "Delete", "Retain", "Snapshot":
+			r.UpdateReplacePolicy = s
+		default:
+			return nil, Errorf("Template format error: Unrecognized UpdateReplacePolicy %v for resource %s", up, id)
+		}
 	}
 	if dp, ok := m["DeletionPolicy"]; ok {
 		s, _ := dp.(string)

@@ -72,6 +72,9 @@ func (t *Template) Value() map[string]any {
 		if r.DeletionPolicy != "Delete" {
 			m["DeletionPolicy"] = r.DeletionPolicy
 		}
+		if r.UpdateReplacePolicy != "Delete" && r.UpdateReplacePolicy != "" {
+			m["UpdateReplacePolicy"] = r.UpdateReplacePolicy
+		}
 		if r.Metadata != nil {
 			m["Metadata"] = r.Metadata
 		}
