@@ -99,7 +99,7 @@ func newPolicyValidateCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			k, ok := policy.ParseKindName(kind)
 			if !ok {
-				return fmt.Errorf("unknown --type %q (use identity, managed, resource, key, trust, scp, rcp or session)", kind)
+				return fmt.Errorf("unknown --type %q (use identity, managed, aws-managed, resource, key, trust, scp, rcp or session)", kind)
 			}
 			doc, err := readDoc(cmd, args[0])
 			if err != nil {
@@ -132,7 +132,7 @@ func newPolicyValidateCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&kind, "type", "identity", "policy type: identity, managed, resource, key, trust, scp, rcp or session")
+	cmd.Flags().StringVar(&kind, "type", "identity", "policy type: identity, managed, aws-managed, resource, key, trust, scp, rcp or session")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings as JSON")
 	return cmd
 }
