@@ -47,6 +47,10 @@ func DeniedMessageAs(in *Input, d Decision, resource string) string {
 }
 
 // policyTypePhrase returns the phrase AWS uses for a layer's policy type.
+// An SCP level without a matching Allow is rendered as "because no service
+// control policy allows", the form of the IAM troubleshooting page's
+// examples; aws-semantics.md §4.1 says AWS reports it as an explicit deny
+// in a service control policy. Which one current AWS prints is unconfirmed.
 func policyTypePhrase(layer string, trust bool) string {
 	switch layer {
 	case LayerResource:
