@@ -251,6 +251,7 @@ func (d *deployment) deleteOld(t touched) {
 	cur := d.saveCurrent(t.id)
 	d.st.Resources[t.id].PhysicalID = t.oldRes.PhysicalID
 	d.st.sealed.Ref[t.id], d.st.sealed.Attrs[t.id], d.st.sealed.Extra[t.id] = t.oldRef, t.oldAttrs, t.oldExtra
+	d.st.sealed.Props[t.id] = t.oldProps
 	if pol := d.st.Resources[t.id].UpdateReplacePolicy; pol != "Retain" && pol != "Snapshot" {
 		_ = d.resEvent(t.id, statusDeleteInProgress, "")
 		if err := providers[t.oldRes.Type].del(d, t.id); err != nil && !isNotFound(err) {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/google/go-cmp/cmp"
@@ -174,5 +175,34 @@ func TestReplacementHonoursUpdateReplacePolicy(t *testing.T) {
 	slices.Sort(reasons)
 	if d := cmp.Diff([]string{"Gone", "Kept"}, reasons); d != "" {
 		t.Errorf("replacement events (-want +got):\n%s", d)
+	}
+}
+
+func TestRenamingARoleReplacesIt(t *testing.T) {
+	l := newLab(t)
+	ctx := context.Background()
+	tmpl := func(name string) string {
+		return "Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: " + name +
+			"\n      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: 'sts:AssumeRole'}]}" +
+			"\n      Policies:\n        - PolicyName: p-" + name + "\n          PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}\n"
+	}
+	caps := []cfntypes.Capability{cfntypes.CapabilityCapabilityNamedIam}
+	if _, err := l.cfn.CreateStack(ctx, &cfn.CreateStackInput{StackName: aws.String("ren"), TemplateBody: aws.String(tmpl("first")), Capabilities: caps}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.cfn.UpdateStack(ctx, &cfn.UpdateStackInput{StackName: aws.String("ren"), TemplateBody: aws.String(tmpl("second")), Capabilities: caps}); err != nil {
+		t.Fatal(err)
+	}
+	if st := l.stack(t, "ren"); st.StackStatus != cfntypes.StackStatusUpdateComplete {
+		for _, e := range l.events(t, "ren") {
+			t.Log(aws.ToString(e.LogicalResourceId), e.ResourceStatus, aws.ToString(e.ResourceStatusReason))
+		}
+		t.Fatalf("status = %s", st.StackStatus)
+	}
+	if _, err := l.iam.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("first")}); !strings.HasPrefix(apiCode(err), "NoSuchEntity") {
+		t.Errorf("old role: %s", apiCode(err))
+	}
+	if _, err := l.iam.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: aws.String("second"), PolicyName: aws.String("p-second")}); err != nil {
+		t.Errorf("new role's policy: %v", err)
 	}
 }
