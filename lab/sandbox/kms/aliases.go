@@ -84,7 +84,7 @@ func (s *Service) createAlias(r *svc.Request) (any, error) {
 	}
 	account, region := r.Caller.Account, s.region(r)
 	return struct{}{}, s.env.Store.Update(func(tx svc.Tx) error {
-		purgeExpired(tx, r.Now)
+		s.purgeExpired(tx, r.Now)
 		if a, err := getAlias(tx, account, region, in.AliasName); err != nil {
 			return err
 		} else if a != nil {

@@ -79,12 +79,11 @@ func (s *Service) cancelKeyDeletion(r *svc.Request) (any, error) {
 // purgeExpired removes keys whose deletion date has passed, with their
 // aliases and grants. Reads already treat such keys as absent; this only
 // reclaims space, so its errors are not the caller's concern.
-func purgeExpired(tx svc.Tx, now time.Time) {
+func (s *Service) purgeExpired(tx svc.Tx, now time.Time) {
 	var dead []*keyRecord
-	_ = tx.ForEach(bucketKeys, func(_ string, raw []byte) error {
-		var k keyRecord
-		if decodeJSON(raw, &k) == nil && k.gone(now) {
-			dead = append(dead, &k)
+	_ = tx.ForEach(bucketKeys, func(id string, raw []byte) error {
+		if ck, err := s.cache.lookup(id, raw); err == nil && ck.rec.gone(now) {
+			dead = append(dead, ck.rec)
 		}
 		return nil
 	})

@@ -79,7 +79,7 @@ func (s *Service) createKey(r *svc.Request) (any, error) {
 	v.Created = r.Now
 	rec.Versions = []keyVersion{v}
 	if err := s.env.Store.Update(func(tx svc.Tx) error {
-		purgeExpired(tx, r.Now)
+		s.purgeExpired(tx, r.Now)
 		if tx.Get(bucketKeys, id) != nil {
 			return errors.New("key id " + id + " is taken")
 		}
