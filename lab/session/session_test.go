@@ -267,6 +267,18 @@ func TestReopenKeepsPersonasAndWork(t *testing.T) {
 	if string(b) != "edited" {
 		t.Errorf("the learner's edit was overwritten: %q", b)
 	}
+	if err := os.Remove(filepath.Join(s.Workspace(), "policy.json")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(ctx, Options{Lesson: l, Target: sandboxTarget(sb), StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := os.Stat(filepath.Join(s.Workspace(), "policy.json")); !os.IsNotExist(err) {
+		t.Errorf("a starter file the learner deleted came back: %v", err)
+	}
 	if out, err := s.Exec(ctx, "aws sts get-caller-identity --profile bob --query Arn --output text"); err != nil || !strings.Contains(out, "user/bob") {
 		t.Fatalf("bob after reopen: %q %v", out, err)
 	}

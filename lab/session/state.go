@@ -55,6 +55,9 @@ type runtime struct {
 	Vars map[string]string `json:"vars"`
 	// SetupDone lists the steps whose setup has completed.
 	SetupDone map[string]bool `json:"setup_done"`
+	// Copied lists the starter files already copied into the workspace:
+	// each is copied once, so a file the learner deleted stays deleted.
+	Copied map[string]bool `json:"copied_files,omitempty"`
 	// StepStarted is when each step was started (its trail checks look at
 	// calls since then).
 	StepStarted map[string]time.Time `json:"step_started"`

@@ -8,9 +8,19 @@ import (
 	"path/filepath"
 )
 
-// copyStarterFiles copies the lesson's files/ into the workspace. A file
-// that already exists is the learner's and is never overwritten.
+// copyStarterFiles copies the lesson's files/ into the workspace, each
+// once. A file that already exists is the learner's and is never
+// overwritten; one the learner deleted is not brought back (reset the
+// lesson for fresh copies).
 func (s *Session) copyStarterFiles() error {
+	copied := 0
+	defer func() {
+		if copied > 0 {
+			s.mu.Lock()
+			_ = s.saveState() // at worst a deleted starter file comes back next time
+			s.mu.Unlock()
+		}
+	}()
 	if err := os.MkdirAll(s.ws, 0o700); err != nil {
 		return fmt.Errorf("create workspace: %w", err)
 	}
@@ -28,6 +38,14 @@ func (s *Session) copyStarterFiles() error {
 			return nil
 		}
 		dst := filepath.Join(s.ws, filepath.FromSlash(p))
+		if s.rt.Copied[p] {
+			return nil
+		}
+		if s.rt.Copied == nil {
+			s.rt.Copied = map[string]bool{}
+		}
+		s.rt.Copied[p] = true
+		copied++
 		if _, err := os.Lstat(dst); err == nil {
 			return nil
 		}
