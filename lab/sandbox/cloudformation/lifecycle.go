@@ -301,30 +301,37 @@ func (d *deployment) failUpdate(old *snapshot, done []touched, failed []string, 
 	if err := d.stackEvent(statusUpdateRollbackInProgress, reason); err != nil {
 		return err
 	}
-	// Resolve the old properties against the old template when undoing.
+	// First put changed resources back as they were; then, in the cleanup
+	// phase, delete what the update created (new resources and
+	// replacements), newest first, as CloudFormation orders it.
+	for _, t := range slices.Backward(done) {
+		if !t.updated {
+			continue
+		}
+		_ = d.resEvent(t.id, statusUpdateInProgress, "")
+		if err := providers[t.oldRes.Type].update(d, t.id, d.st.sealed.Props[t.id], t.oldProps); err != nil {
+			_ = d.resEvent(t.id, statusUpdateFailed, failure(err))
+			return d.stackEvent(statusUpdateRollbackFailed, failedReason("update", []string{t.id}))
+		}
+		d.st.sealed.Props[t.id] = t.oldProps
+		_ = d.resEvent(t.id, statusUpdateComplete, "")
+	}
+	if err := d.stackEvent(statusUpdateRollbackCleanup, ""); err != nil {
+		return err
+	}
 	for _, t := range slices.Backward(done) {
 		switch {
 		case t.created:
 			d.deleteResource(t.id, true)
-		case t.updated:
-			_ = d.resEvent(t.id, statusUpdateInProgress, "")
-			if err := providers[t.oldRes.Type].update(d, t.id, d.st.sealed.Props[t.id], t.oldProps); err != nil {
-				_ = d.resEvent(t.id, statusUpdateFailed, failure(err))
-				return d.stackEvent(statusUpdateRollbackFailed, failedReason("update", []string{t.id}))
-			}
-			d.st.sealed.Props[t.id] = t.oldProps
-			_ = d.resEvent(t.id, statusUpdateComplete, "")
-		case t.replaced:
-			// The replacement (if it was created) goes; the old one stays.
-			if d.st.Resources[t.id].PhysicalID != t.oldRes.PhysicalID {
-				_ = d.resEvent(t.id, statusDeleteInProgress, "")
-				_ = providers[t.oldRes.Type].del(d, t.id)
+		case t.replaced && d.st.Resources[t.id].PhysicalID != t.oldRes.PhysicalID:
+			// The replacement goes; the old resource stays.
+			_ = d.resEvent(t.id, statusDeleteInProgress, "")
+			if err := providers[t.oldRes.Type].del(d, t.id); err != nil && !isNotFound(err) {
+				_ = d.resEvent(t.id, statusDeleteFailed, failure(err))
+			} else {
 				_ = d.resEvent(t.id, statusDeleteComplete, "")
 			}
 		}
-	}
-	if err := d.stackEvent(statusUpdateRollbackCleanup, ""); err != nil {
-		return err
 	}
 	events := d.st.Events
 	d.st.TemplateBody, d.st.Params, d.st.Capabilities, d.st.Tags = old.TemplateBody, old.Params, old.Capabilities, old.Tags

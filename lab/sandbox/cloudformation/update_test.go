@@ -100,6 +100,26 @@ func TestUpdateCreatesChangesAndRemoves(t *testing.T) {
 	if st.StackStatus != cfntypes.StackStatusUpdateRollbackComplete {
 		t.Fatalf("after failing update: %s", st.StackStatus)
 	}
+	all := statuses(l.events(t, "app"))
+	last := 0
+	for i, e := range all {
+		if e == "app UPDATE_IN_PROGRESS" {
+			last = i
+		}
+	}
+	want := []string{
+		"app UPDATE_IN_PROGRESS",
+		"Secret UPDATE_IN_PROGRESS", "Secret UPDATE_COMPLETE",
+		"Broken CREATE_IN_PROGRESS", "Broken CREATE_FAILED",
+		"app UPDATE_ROLLBACK_IN_PROGRESS",
+		"Secret UPDATE_IN_PROGRESS", "Secret UPDATE_COMPLETE",
+		"app UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS",
+		"Broken DELETE_IN_PROGRESS", "Broken DELETE_COMPLETE",
+		"app UPDATE_ROLLBACK_COMPLETE",
+	}
+	if d := cmp.Diff(want, all[last:]); d != "" {
+		t.Errorf("failing update's events (-want +got):\n%s", d)
+	}
 	d, err = l.sm.DescribeSecret(ctx, &secretsmanager.DescribeSecretInput{SecretId: aws.String("app/secret")})
 	if err != nil {
 		t.Fatal(err)
