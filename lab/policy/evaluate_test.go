@@ -114,16 +114,20 @@ func TestEvaluateCrossAccount(t *testing.T) {
 	sharedToAcct := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`
 	cross := func(in *Input) *Input { in.Request.ResourceAccount = other; return in }
 	runEvalCases(t, []evalCase{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 		{"identity allow alone is not enough", func(t *testing.T) *Input {
 			return cross(&Input{Request: req(bob, "secretsmanager:GetSecretValue", secB), Identity: []Named{named(t, "id", Identity, idAllow)}})
 		}, ImplicitlyDenied, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 		{"resource policy alone is not enough", func(t *testing.T) *Input {
 			return cross(&Input{Request: req(bob, "secretsmanager:GetSecretValue", secB), Resource: namedPtr(t, "secret policy", Resource, sharedToAcct)})
 		}, ImplicitlyDenied, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 		{"both sides allow", func(t *testing.T) *Input {
 			return cross(&Input{Request: req(bob, "secretsmanager:GetSecretValue", secB), Identity: []Named{named(t, "id", Identity, idAllow)},
 				Resource: namedPtr(t, "secret policy", Resource, sharedToAcct)})
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 		{"resource policy naming another account", func(t *testing.T) *Input {
 			return cross(&Input{Request: req(bob, "secretsmanager:GetSecretValue", secB), Identity: []Named{named(t, "id", Identity, idAllow)},
 				Resource: namedPtr(t, "secret policy", Resource, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"*","Resource":"*"}]}`)})
@@ -134,6 +138,7 @@ func TestEvaluateCrossAccount(t *testing.T) {
 				Identity: []Named{named(t, "use-shared-key", Identity, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kms:Decrypt","Resource":"arn:aws:kms:us-east-1:444455556666:key/*"}]}`)},
 				Resource: namedPtr(t, "key policy", KeyPolicy, `{"Version":"2012-10-17","Statement":[{"Sid":"Allow an external account to use this KMS key","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":["kms:Decrypt","kms:DescribeKey"],"Resource":"*"}]}`)})
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html
 		{"account root of another account is limited by the resource policy", func(t *testing.T) *Input {
 			return cross(&Input{Request: req(root, "kms:Decrypt", keyB), Resource: namedPtr(t, "key policy", KeyPolicy, strings444())})
 		}, ImplicitlyDenied, LayerResource},
@@ -152,24 +157,31 @@ func TestEvaluateKeyPolicy(t *testing.T) {
 	admin := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	onlyAlice := `{"Version":"2012-10-17","Statement":[{"Sid":"Allow use of the key","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/alice"},"Action":["kms:Decrypt","kms:Encrypt"],"Resource":"*"}]}`
 	runEvalCases(t, []evalCase{
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
 		{"default key policy delegates to IAM", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:Decrypt", keyA), Identity: []Named{named(t, "AdministratorAccess", Managed, admin)}, Resource: namedPtr(t, "key policy", KeyPolicy, defaultKeyPolicy)}
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
 		{"default key policy without IAM permission", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:Decrypt", keyA), Resource: namedPtr(t, "key policy", KeyPolicy, defaultKeyPolicy)}
 		}, ImplicitlyDenied, LayerIdentity},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
 		{"IAM admin is not enough when the key policy does not delegate", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:Decrypt", keyA), Identity: []Named{named(t, "AdministratorAccess", Managed, admin)}, Resource: namedPtr(t, "key policy", KeyPolicy, onlyAlice)}
 		}, ImplicitlyDenied, LayerResource},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
 		{"key policy naming the user needs no IAM policy", func(t *testing.T) *Input {
 			return &Input{Request: req(alice, "kms:Decrypt", keyA), Resource: namedPtr(t, "key policy", KeyPolicy, onlyAlice)}
 		}, Allowed, LayerResource},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
 		{"root user needs the key policy too", func(t *testing.T) *Input {
 			return &Input{Request: req(root, "kms:Decrypt", keyA), Resource: namedPtr(t, "key policy", KeyPolicy, onlyAlice)}
 		}, ImplicitlyDenied, LayerResource},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html
 		{"root user with the default key policy", func(t *testing.T) *Input {
 			return &Input{Request: req(root, "kms:ScheduleKeyDeletion", keyA), Resource: namedPtr(t, "key policy", KeyPolicy, defaultKeyPolicy)}
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
 		{"no key policy given means no access", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:Decrypt", keyA), Identity: []Named{named(t, "AdministratorAccess", Managed, admin)}}
 		}, ImplicitlyDenied, LayerResource},
@@ -180,12 +192,14 @@ func TestEvaluateKeyPolicy(t *testing.T) {
 			in.Request.Context = ctx("kms:ViaService", "secretsmanager.us-east-1.amazonaws.com", "kms:CallerAccount", acct)
 			return in
 		}, Allowed, LayerResource},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
 		{"the same statement without kms:ViaService", func(t *testing.T) *Input {
 			in := &Input{Request: req(bob, "kms:Decrypt", keyA),
 				Resource: namedPtr(t, "key policy", KeyPolicy, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:ViaService":"secretsmanager.us-east-1.amazonaws.com","kms:CallerAccount":"111122223333"}}}]}`)}
 			in.Request.Context = ctx("kms:CallerAccount", acct)
 			return in
 		}, ImplicitlyDenied, LayerResource},
+		// https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html
 		{"key policy deny beats the IAM allow", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:Decrypt", keyA), Identity: []Named{named(t, "AdministratorAccess", Managed, admin)},
 				Resource: namedPtr(t, "key policy", KeyPolicy, `{"Version":"2012-10-17","Statement":[`+
@@ -204,15 +218,19 @@ func TestEvaluateTrustPolicy(t *testing.T) {
 	trustAcct := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}`
 	assume := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::111122223333:role/ops"}]}`
 	runEvalCases(t, []evalCase{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html
 		{"trust policy naming the user", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "sts:AssumeRole", opsRole), Resource: namedPtr(t, "trust policy", Trust, trustBob)}
 		}, Allowed, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html
 		{"trust policy naming the account needs an identity allow", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "sts:AssumeRole", opsRole), Resource: namedPtr(t, "trust policy", Trust, trustAcct)}
 		}, ImplicitlyDenied, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html
 		{"trust policy naming the account with an identity allow", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "sts:AssumeRole", opsRole), Resource: namedPtr(t, "trust policy", Trust, trustAcct), Identity: []Named{named(t, "assume", Identity, assume)}}
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html
 		{"identity allow without trust", func(t *testing.T) *Input {
 			return &Input{Request: req(alice, "sts:AssumeRole", opsRole), Resource: namedPtr(t, "trust policy", Trust, trustBob), Identity: []Named{named(t, "assume", Identity, assume)}}
 		}, ImplicitlyDenied, LayerResource},
@@ -229,30 +247,39 @@ func TestEvaluateBoundaryAndSession(t *testing.T) {
 		return `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + principal + `"},"Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`
 	}
 	runEvalCases(t, []evalCase{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 		{"boundary limits the identity policy", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)}, Boundaries: []Named{named(t, "boundary", Managed, kmsOnly)}}
 		}, ImplicitlyDenied, LayerBoundary},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 		{"boundary and identity both allow", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)}, Boundaries: []Named{named(t, "boundary", Managed, smAll)}}
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 		{"resource policy naming the user is not limited by the boundary", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Boundaries: []Named{named(t, "boundary", Managed, kmsOnly)}, Resource: namedPtr(t, "secret policy", Resource, secretFor(bob))}
 		}, Allowed, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html
 		{"resource policy naming the role is limited by the boundary", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:GetSecretValue", secA), Boundaries: []Named{named(t, "boundary", Managed, kmsOnly)}, Resource: namedPtr(t, "secret policy", Resource, secretFor(role))}
 		}, ImplicitlyDenied, LayerBoundary},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
 		{"resource policy naming the session is not limited by the boundary", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:GetSecretValue", secA), Boundaries: []Named{named(t, "boundary", Managed, kmsOnly)}, Resource: namedPtr(t, "secret policy", Resource, secretFor(sess))}
 		}, Allowed, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
 		{"session policy limits the role's identity policies", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)}, Session: namedPtr(t, "session", Session, kmsOnly)}
 		}, ImplicitlyDenied, LayerSession},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
 		{"resource policy naming the role is limited by the session policy", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:GetSecretValue", secA), Session: namedPtr(t, "session", Session, kmsOnly), Resource: namedPtr(t, "secret policy", Resource, secretFor(role))}
 		}, ImplicitlyDenied, LayerSession},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
 		{"resource policy naming the session ARN is not limited by the session policy", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:GetSecretValue", secA), Session: namedPtr(t, "session", Session, kmsOnly), Resource: namedPtr(t, "secret policy", Resource, secretFor(sess))}
 		}, Allowed, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html#policies_session
 		{"session policy deny wins", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:GetSecretValue", secA), Resource: namedPtr(t, "secret policy", Resource, secretFor(sess)),
 				Session: namedPtr(t, "session", Session, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`)}
@@ -266,24 +293,29 @@ func TestEvaluateBoundaryAndSession(t *testing.T) {
 func TestEvaluateOrganizations(t *testing.T) {
 	id := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`
 	runEvalCases(t, []evalCase{
+		// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
 		{"every level must allow", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:ListKeys", "*"), Identity: []Named{named(t, "admin", Managed, id)}, SCPs: []Level{
 				{Org: "r-root", Policies: []Named{named(t, "FullAWSAccess", SCP, allowAll)}},
 				{Org: "ou-1", Policies: []Named{named(t, "OnlySecrets", SCP, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}`)}}}}
 		}, ImplicitlyDenied, LayerSCP},
+		// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html
 		{"SCP allows do not grant anything", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:ListKeys", "*"), SCPs: []Level{{Org: "r-root", Policies: []Named{named(t, "FullAWSAccess", SCP, allowAll)}}}}
 		}, ImplicitlyDenied, LayerIdentity},
+		// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
 		{"RCP without a matching deny", func(t *testing.T) *Input {
 			in := &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "admin", Managed, id)}, RCPs: []Level{{Org: "r-root", Policies: []Named{
 				named(t, "NoInsecure", RCP, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`)}}}}
 			in.Request.Context = ctx("aws:SecureTransport", "true")
 			return in
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
 		{"RCPs do not apply to IAM", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "iam:GetUser", bob), Identity: []Named{named(t, "admin", Managed, id)}, RCPs: []Level{{Org: "r-root", Policies: []Named{
 				named(t, "DenyAll", RCP, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}]}`)}}}}
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_evaluation.html
 		{"RCP deny on plain HTTP", func(t *testing.T) *Input {
 			in := &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "admin", Managed, id)}, RCPs: []Level{{Org: "r-root", Policies: []Named{
 				named(t, "NoInsecure", RCP, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"secretsmanager:*","Resource":"*","Condition":{"BoolIfExists":{"aws:SecureTransport":"false"}}}]}`)}}}}
@@ -299,12 +331,15 @@ func TestEvaluateNotPrincipal(t *testing.T) {
 	smAll := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:*","Resource":"*"}]}`
 	denyOthers := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/bob","arn:aws:iam::111122223333:root"]},"Action":"secretsmanager:*","Resource":"*"}]}`
 	runEvalCases(t, []evalCase{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
 		{"listed user is not denied", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)}, Resource: namedPtr(t, "secret policy", Resource, denyOthers)}
 		}, Allowed, LayerIdentity},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
 		{"other users are denied", func(t *testing.T) *Input {
 			return &Input{Request: req(alice, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)}, Resource: namedPtr(t, "secret policy", Resource, denyOthers)}
 		}, ExplicitlyDenied, LayerResource},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
 		{"a principal with a permissions boundary is always denied", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "sm", Managed, smAll)}, Boundaries: []Named{named(t, "b", Managed, smAll)}, Resource: namedPtr(t, "secret policy", Resource, denyOthers)}
 		}, ExplicitlyDenied, LayerResource},

@@ -17,19 +17,33 @@ func TestActionAndResourceMatching(t *testing.T) {
 		ctx                             *Context
 		want                            bool
 	}{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 		{"action names are case-insensitive", Version2012, "KMS:decrypt", "*", "kms:Decrypt", keyA, nil, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 		{"action wildcard in the middle", Version2012, "iam:*AccessKey*", "*", "iam:ListAccessKeys", "*", nil, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 		{"action ? wildcard", Version2012, "kms:?ecrypt", "*", "kms:Decrypt", keyA, nil, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
 		{"service prefix must match", Version2012, "kms:*", "*", "secretsmanager:GetSecretValue", secA, nil, false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"resources are case-sensitive", Version2012, "kms:*", "arn:aws:kms:us-east-1:111122223333:key/1234ABCD-12ab-34cd-56ef-1234567890ab", "kms:Decrypt", keyA, nil, false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"* spans : and /", Version2012, "kms:*", "arn:aws:kms:*", "kms:Decrypt", keyA, nil, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"? is exactly one character", Version2012, "secretsmanager:*", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-??????", "secretsmanager:GetSecretValue", secA, nil, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"? does not match two characters", Version2012, "secretsmanager:*", "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-?????", "secretsmanager:GetSecretValue", secA, nil, false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 		{"variable in Resource", Version2012, "iam:*", "arn:aws:iam::111122223333:user/${aws:username}", "iam:GetUser", bob, ctx("aws:username", "bob"), true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 		{"variable for someone else", Version2012, "iam:*", "arn:aws:iam::111122223333:user/${aws:username}", "iam:GetUser", alice, ctx("aws:username", "bob"), false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 		{"variable without value", Version2012, "iam:*", "arn:aws:iam::111122223333:user/${aws:username}", "iam:GetUser", bob, nil, false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 		{"variable literal in 2008-10-17", Version2008, "iam:*", "arn:aws:iam::111122223333:user/${aws:username}", "iam:GetUser", bob, ctx("aws:username", "bob"), false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 		{"variable literal without Version", "", "iam:*", "arn:aws:iam::111122223333:user/${aws:username}", "iam:GetUser", "arn:aws:iam::111122223333:user/${aws:username}", ctx("aws:username", "bob"), true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 		{"variable value is not a wildcard", Version2012, "iam:*", "arn:aws:iam::111122223333:user/${aws:username}", "iam:GetUser", bob, ctx("aws:username", "*"), false},
 	}
 	for _, tc := range cases {
@@ -110,18 +124,31 @@ func TestGlobARN(t *testing.T) {
 		pattern, s string
 		want       bool
 	}{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:kms:*", keyA, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:kms:*:*:key/*", keyA, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:iam::*:user/bob", bob, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:iam::*:user/b?b", bob, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:secretsmanager:us-east-1:111122223333:sec*AbCdEf", secA, false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/*", secA, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:secretsmanager:us-east-1:111122223333:secret?prod/db-AbCdEf", secA, false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:s3:::bucket/*/logs/*", "arn:aws:s3:::bucket/a/b/logs/c", true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:kms:us-*-1:111122223333:key/*", keyA, true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:kms:us-*:111122223333:key/*", "arn:aws:kms:us-east-1:x:111122223333:key/1", true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"arn:aws:kms:u*1:111122223333:key/*", "arn:aws:kms:us:east-1:111122223333:key/1", false},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"a\x00*", "a*", true},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
 		{"a\x00*", "ab", false},
 	}
 	for _, tc := range cases {

@@ -17,35 +17,44 @@ func TestDeniedMessage(t *testing.T) {
 		in   func(t *testing.T) *Input
 		want string
 	}{
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"no identity-based policy", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "secretsmanager:DescribeSecret", secA)}
 		}, "User: " + sess + " is not authorized to perform: secretsmanager:DescribeSecret on resource: " + secA + " because no identity-based policy allows the secretsmanager:DescribeSecret action"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"actions without a resource leave out on resource", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:ListSecrets", "*")}
 		}, "User: " + bob + " is not authorized to perform: secretsmanager:ListSecrets because no identity-based policy allows the secretsmanager:ListSecrets action"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"KMS: key policy neither names the caller nor delegates", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:DescribeKey", keyA), Identity: []Named{named(t, "admin", Managed, admin)},
 				Resource: namedPtr(t, "key policy", KeyPolicy, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"`+alice+`"},"Action":"kms:*","Resource":"*"}]}`)}
 		}, "User: " + bob + " is not authorized to perform: kms:DescribeKey on resource: " + keyA + " because no resource-based policy allows the kms:DescribeKey action"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"KMS: key policy delegates but IAM does not allow", func(t *testing.T) *Input {
 			return &Input{Request: req(sess, "kms:Decrypt", keyA), Resource: namedPtr(t, "key policy", KeyPolicy, defaultKeyPolicy)}
 		}, "User: " + sess + " is not authorized to perform: kms:Decrypt on resource: " + keyA + " because no identity-based policy allows the kms:Decrypt action"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"explicit deny in an identity-based policy", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "iam:CreateUser", "arn:aws:iam::111122223333:user/new"), Identity: []Named{
 				named(t, "deny", Identity, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}`)}}
 		}, "User: " + bob + " is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::111122223333:user/new with an explicit deny in an identity-based policy"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"explicit deny in a resource-based policy", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "secretsmanager:GetSecretValue", secA), Identity: []Named{named(t, "admin", Managed, admin)},
 				Resource: namedPtr(t, "secret policy", Resource, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"*","Resource":"*"}]}`)}
 		}, "User: " + bob + " is not authorized to perform: secretsmanager:GetSecretValue on resource: " + secA + " with an explicit deny in a resource-based policy"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"permissions boundary", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:ListKeys", "*"), Identity: []Named{named(t, "admin", Managed, admin)},
 				Boundaries: []Named{named(t, "b", Managed, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}`)}}
 		}, "User: " + bob + " is not authorized to perform: kms:ListKeys because no permissions boundary allows the kms:ListKeys action"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"service control policy", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "kms:ListKeys", "*"), Identity: []Named{named(t, "admin", Managed, admin)},
 				SCPs: []Level{{Org: "r-root", Policies: []Named{named(t, "deny", SCP, `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"kms:*","Resource":"*"}]}`)}}}}
 		}, "User: " + bob + " is not authorized to perform: kms:ListKeys with an explicit deny in a service control policy"},
+		// https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
 		{"role trust policy", func(t *testing.T) *Input {
 			return &Input{Request: req(bob, "sts:AssumeRole", role),
 				Resource: namedPtr(t, "trust", Trust, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)}
