@@ -104,6 +104,9 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		}
 		sb := sandbox.New(opts...)
 		if err := sb.Start(); err != nil {
+			if strings.Contains(err.Error(), "another sandbox") {
+				return nil, fmt.Errorf("start the sandbox of lesson %d: %w (is the lesson open in seclab in another terminal?)", l.Number, err)
+			}
 			return nil, fmt.Errorf("start the sandbox: %w", err)
 		}
 		env.sb = sb
