@@ -242,6 +242,11 @@ func (c *Context) ref(name string) (any, error) {
 }
 
 func (c *Context) getAtt(arg any, res func(any) (any, error)) (any, error) {
+	if s, ok := arg.(string); ok { // "Resource.Attribute", as the short form writes it
+		if r, a, found := strings.Cut(s, "."); found {
+			arg = []any{r, a}
+		}
+	}
 	l, ok := arg.([]any)
 	if !ok || len(l) != 2 {
 		return nil, Errorf("Template error: every Fn::GetAtt object requires two non-empty parameters, the resource name and the resource attribute")

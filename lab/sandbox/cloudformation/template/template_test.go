@@ -193,6 +193,7 @@ Outputs:
 		{"ref resource", "!Ref Key", "key-1"},
 		{"pseudo", "!Sub '${AWS::AccountId}/${AWS::Region}/${AWS::StackName}/${AWS::Partition}/${AWS::URLSuffix}'", "111122223333/us-east-1/st/aws/amazonaws.com"},
 		{"sub getatt", "!Sub '${Key.Arn}'", "arn:key-1:Arn"},
+		{"getatt string", "{'Fn::GetAtt': Key.Arn}", "arn:key-1:Arn"},
 		{"sub map", "!Sub ['${a}-${Env}', {a: !Ref Key}]", "key-1-prod"},
 		{"sub escape", "!Sub '${!Literal}'", "${Literal}"},
 		{"join", "!Join ['-', !Ref Ids]", "x-y-z"},
