@@ -31,7 +31,8 @@ const defaultKeyAlias = "alias/aws/secretsmanager"
 type KMS interface {
 	// GenerateDataKeyFor returns a fresh AES-256 data key under keyID (key
 	// ID, key ARN, alias name or alias ARN), its encrypted blob and the ARN
-	// of the key that encrypted it.
+	// of the key that encrypted it. Named by its alias, aws/secretsmanager
+	// is created on first use.
 	GenerateDataKeyFor(parent *svc.Request, via, keyID string, encCtx map[string]string) (plaintext, blob []byte, keyARN string, err error)
 	// DecryptFor decrypts a blob GenerateDataKeyFor returned.
 	DecryptFor(parent *svc.Request, via string, blob []byte, encCtx map[string]string) ([]byte, string, error)
