@@ -34,7 +34,7 @@ func checkAliasName(name string) error {
 	}
 	if isReservedAlias(name) {
 		// UNCONFIRMED wording; the code is the documented one.
-		return kmsErr("NotAuthorizedException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")
+		return kmsErr("InvalidAliasNameException", "Alias names that begin with alias/aws/ are reserved for AWS managed keys.")
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ func TestAliases(t *testing.T) {
 		"An alias with the name arn:aws:kms:us-east-1:111122223333:alias/app already exists")
 	h.fails("CreateAlias", map[string]any{"AliasName": "app", "TargetKeyId": a}, "ValidationException",
 		`Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`)
-	h.fails("CreateAlias", map[string]any{"AliasName": "alias/aws/mine", "TargetKeyId": a}, "NotAuthorizedException", "*")
+	h.fails("CreateAlias", map[string]any{"AliasName": "alias/aws/mine", "TargetKeyId": a}, "InvalidAliasNameException", "*")
 	h.fails("CreateAlias", map[string]any{"AliasName": "alias/bad name", "TargetKeyId": a}, "ValidationException", "*")
 
 	if got := h.must("DescribeKey", map[string]any{"KeyId": "alias/app"})["KeyMetadata"].(map[string]any)["Arn"]; got != aARN {
