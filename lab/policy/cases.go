@@ -41,7 +41,10 @@ type levelWire struct {
 }
 
 // DecodeCase reads one case line. On error, the returned Case still carries
-// the id when it could be read.
+// the id when it could be read. Policies are named after their place in the
+// case, as the format's example does: "identityPolicies[0]",
+// "resourcePolicy", "permissionBoundaries[0]", "sessionPolicy",
+// "serviceControlPolicies[1].policies[0]", "resourceControlPolicies[0].policies[0]".
 func DecodeCase(line []byte) (*Case, error) {
 	var w caseWire
 	dec := json.NewDecoder(bytes.NewReader(line))
@@ -85,26 +88,26 @@ func DecodeCase(line []byte) (*Case, error) {
 		return &Named{Name: name, Policy: p}, nil
 	}
 	for i, raw := range w.Identity {
-		n, err := parseNamed(raw, "identity"+strconv.Itoa(i))
+		n, err := parseNamed(raw, "identityPolicies["+strconv.Itoa(i)+"]")
 		if err != nil {
 			return c, err
 		}
 		in.Identity = append(in.Identity, *n)
 	}
 	if isPresent(w.Resource) {
-		if in.Resource, err = parseNamed(w.Resource, "resource"); err != nil {
+		if in.Resource, err = parseNamed(w.Resource, "resourcePolicy"); err != nil {
 			return c, err
 		}
 	}
 	for i, raw := range w.Boundaries {
-		n, err := parseNamed(raw, "boundary"+strconv.Itoa(i))
+		n, err := parseNamed(raw, "permissionBoundaries["+strconv.Itoa(i)+"]")
 		if err != nil {
 			return c, err
 		}
 		in.Boundaries = append(in.Boundaries, *n)
 	}
 	if isPresent(w.Session) {
-		if in.Session, err = parseNamed(w.Session, "session"); err != nil {
+		if in.Session, err = parseNamed(w.Session, "sessionPolicy"); err != nil {
 			return c, err
 		}
 	}
@@ -112,11 +115,11 @@ func DecodeCase(line []byte) (*Case, error) {
 		prefix string
 		in     []levelWire
 		out    *[]Level
-	}{{"scp", w.SCPs, &in.SCPs}, {"rcp", w.RCPs, &in.RCPs}} {
-		for _, lw := range org.in {
+	}{{"serviceControlPolicies", w.SCPs, &in.SCPs}, {"resourceControlPolicies", w.RCPs, &in.RCPs}} {
+		for li, lw := range org.in {
 			lv := Level{Org: lw.Org}
 			for i, raw := range lw.Policies {
-				n, err := parseNamed(raw, fmt.Sprintf("%s[%s]%d", org.prefix, lw.Org, i))
+				n, err := parseNamed(raw, fmt.Sprintf("%s[%d].policies[%d]", org.prefix, li, i))
 				if err != nil {
 					return c, err
 				}
