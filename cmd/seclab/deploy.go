@@ -39,7 +39,7 @@ type deployOptions struct {
 func newDeployCmd(g *globals) *cobra.Command {
 	var o deployOptions
 	cmd := &cobra.Command{
-		Use:   "deploy TEMPLATE",
+		Use:   "deploy TEMPLATE [--parameter-overrides KEY=VALUE …]",
 		Short: "Deploy a CloudFormation or SAM template to the sandbox, like aws cloudformation deploy",
 		Long: `Deploy a CloudFormation template (YAML or JSON, SAM templates included) the
 way "aws cloudformation deploy" does: create a change set, wait for it, execute
@@ -55,14 +55,18 @@ Where the calls go:
     --parameter-overrides MySecret=super_secret_string KmsCmkId=`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Like the AWS CLI, --parameter-overrides takes several
-			// KEY=VALUE words: pflag hands the second and later ones over
-			// as arguments.
+			// Like the AWS CLI, --parameter-overrides and --capabilities
+			// take several words: pflag hands the second and later ones
+			// over as arguments.
 			for _, a := range args[1:] {
-				if !strings.Contains(a, "=") {
-					return fmt.Errorf("unexpected argument %q: deploy takes one TEMPLATE and KEY=VALUE parameter overrides", a)
+				switch {
+				case strings.HasPrefix(a, "CAPABILITY_"):
+					o.capabilities = append(o.capabilities, a)
+				case strings.Contains(a, "="):
+					o.overrides = append(o.overrides, a)
+				default:
+					return fmt.Errorf("unexpected argument %q: deploy takes one TEMPLATE, KEY=VALUE parameter overrides and CAPABILITY_… names", a)
 				}
-				o.overrides = append(o.overrides, a)
 			}
 			ctx := cmd.Context()
 			if ctx == nil {
@@ -79,7 +83,7 @@ Where the calls go:
 	f := cmd.Flags()
 	f.StringVar(&o.stack, "stack-name", "", "the stack's `NAME` (default: the template file's name)")
 	f.StringArrayVar(&o.overrides, "parameter-overrides", nil, "parameter values as `KEY=VALUE` words, as many as needed")
-	f.StringSliceVar(&o.capabilities, "capabilities", nil, "capabilities to acknowledge: CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND")
+	f.StringSliceVar(&o.capabilities, "capabilities", nil, "capabilities to acknowledge, as many as needed: CAPABILITY_IAM, CAPABILITY_NAMED_IAM, CAPABILITY_AUTO_EXPAND")
 	f.StringVar(&o.state, "state", "", "the sandbox's state `DIR` (default: as seclab sandbox)")
 	f.BoolVar(&o.noExecute, "no-execute-changeset", false, "create the change set and show it, but do not execute it")
 	return cmd
