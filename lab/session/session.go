@@ -66,6 +66,9 @@ type Session struct {
 	account  string
 	current  int
 	trailLog *trailLog
+	// marks are the trail positions at which steps started in this
+	// process; steps started earlier fall back to their start time.
+	marks map[string]int64
 
 	updates updates
 	watch   watcher
@@ -87,6 +90,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 		ws:    WorkspaceDir(opts.StateDir, l.ID),
 		dir:   LessonDir(opts.StateDir, l.ID),
 		creds: map[string]personaCreds{},
+		marks: map[string]int64{},
 	}
 	if err := os.MkdirAll(s.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open session: %w", err)
@@ -280,10 +284,15 @@ func (s *Session) Trail(ctx context.Context) ([]target.Event, bool, error) {
 	}
 	s.mu.Lock()
 	var since time.Time
+	mark, marked := int64(0), false
 	if st := s.currentStepLocked(); st != nil {
 		since = s.rt.StepStarted[st.ID]
+		mark, marked = s.marks[st.ID]
 	}
 	s.mu.Unlock()
+	if marked {
+		return s.trailLog.from(ctx, mark), true, nil
+	}
 	return s.trailLog.since(ctx, since), true, nil
 }
 

@@ -422,3 +422,37 @@ func TestCheckerErrorsAgainstSandbox(t *testing.T) {
 		t.Errorf("a checker error took the learner's pass away: %+v", st)
 	}
 }
+
+func TestSetupCallsDoNotSatisfyTrailChecks(t *testing.T) {
+	src := "---\nid: setup-trail\ntitle: Setup and trail\nsummary: s\nminutes: 1\ntargets: [sandbox]\n---\n\n# Setup and trail\n\n" +
+		"## Step 1: Read the secret\n\nRead it.\n\n```seclab-step\nid: read\nsetup:\n" +
+		"  - run: aws secretsmanager create-secret --name {{run}}/s --secret-string x\n    ignore_errors: [ResourceExistsException]\n" +
+		"  - run: aws secretsmanager get-secret-value --secret-id {{run}}/s\n" +
+		"checks:\n  - name: you read the secret\n    trail: {action: \"secretsmanager:GetSecretValue\", as: learner, outcome: ok}\n    fail: Read the secret.\n" +
+		"hints:\n  - get-secret-value\nsolution:\n  - run: aws secretsmanager get-secret-value --secret-id {{run}}/s\n```\n"
+	l, probs := lessons.Parse("lesson.md", []byte(src))
+	if len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	l.Number = 1
+	state := t.TempDir()
+	sb := startSandbox(t, SandboxDir(state, l.ID))
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Lesson: l, Target: sandboxTarget(sb), StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.StartStep(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.CheckStepAt(ctx, 0); r.Outcome != check.Fail {
+		t.Fatalf("before: the setup's GetSecretValue counted: %+v", r)
+	}
+	if _, err := s.Exec(ctx, "aws secretsmanager get-secret-value --secret-id seclab/s"); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.CheckStepAt(ctx, 0); r.Outcome != check.Pass {
+		t.Fatalf("after: %+v", r)
+	}
+}

@@ -50,9 +50,10 @@ func (s *Session) step(i int) (*lessons.Step, error) {
 }
 
 // StartStep makes step i current and runs its setup once (a completed
-// setup is remembered until the lesson is reset). Trail checks look at
-// calls from the first start of the step on. A failed setup is the
-// checker's fault, never the learner's: the step then checks as ERROR.
+// setup is remembered until the lesson is reset). The step counts as
+// started when its setup is done: its trail checks look at calls from
+// then on, so the setup's own calls never satisfy them. A failed setup is
+// the checker's fault, never the learner's: the step then checks as ERROR.
 func (s *Session) StartStep(ctx context.Context, i int) error {
 	st, err := s.step(i)
 	if err != nil {
@@ -60,25 +61,36 @@ func (s *Session) StartStep(ctx context.Context, i int) error {
 	}
 	s.mu.Lock()
 	s.current = i
-	if _, ok := s.rt.StepStarted[st.ID]; !ok {
-		s.rt.StepStarted[st.ID] = time.Now()
-		err = s.saveState()
-	}
 	done := s.rt.SetupDone[st.ID]
 	s.mu.Unlock()
-	if err != nil {
-		return fmt.Errorf("save lesson state: %w", err)
+	if !done && len(st.Setup) > 0 {
+		if err := s.runActions(ctx, st, st.Setup); err != nil {
+			return fmt.Errorf("set up %w", err)
+		}
 	}
-	if done || len(st.Setup) == 0 {
-		return nil
-	}
-	if err := s.runActions(ctx, st, st.Setup); err != nil {
-		return fmt.Errorf("set up %w", err)
+	var pos int64
+	if s.trailLog != nil {
+		pos = s.trailLog.position(ctx)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.rt.SetupDone[st.ID] = true
-	return s.saveState()
+	changed := false
+	if !done && len(st.Setup) > 0 {
+		s.rt.SetupDone[st.ID], changed = true, true
+	}
+	if _, ok := s.rt.StepStarted[st.ID]; !ok {
+		s.rt.StepStarted[st.ID], changed = time.Now(), true
+		if s.trailLog != nil {
+			s.marks[st.ID] = pos
+		}
+	}
+	if !changed {
+		return nil
+	}
+	if err := s.saveState(); err != nil {
+		return fmt.Errorf("save lesson state: %w", err)
+	}
+	return nil
 }
 
 // RestartStep forgets when step i started, so its trail checks only see
@@ -90,6 +102,7 @@ func (s *Session) RestartStep(ctx context.Context, i int) error {
 	}
 	s.mu.Lock()
 	delete(s.rt.StepStarted, st.ID)
+	delete(s.marks, st.ID)
 	s.mu.Unlock()
 	return s.StartStep(ctx, i)
 }

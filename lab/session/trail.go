@@ -25,6 +25,9 @@ type trailLog struct {
 
 	mu     sync.Mutex
 	events []target.Event
+	// dropped counts events trimmed from the front of events, so that
+	// positions stay valid.
+	dropped int64
 }
 
 func startTrailLog(src target.TrailSource, onEvent func(target.Event)) *trailLog {
@@ -66,7 +69,9 @@ func (t *trailLog) add(e target.Event) {
 	t.mu.Lock()
 	t.events = append(t.events, e)
 	if len(t.events) > maxTrailLog {
-		t.events = append([]target.Event(nil), t.events[len(t.events)-maxTrailLog/2:]...)
+		cut := len(t.events) - maxTrailLog/2
+		t.dropped += int64(cut)
+		t.events = append([]target.Event(nil), t.events[cut:]...)
 	}
 	t.mu.Unlock()
 	if t.onEvent != nil {
@@ -120,4 +125,26 @@ func (t *trailLog) since(ctx context.Context, at time.Time) []target.Event {
 		}
 	}
 	return out
+}
+
+// position is the log's current end, after taking in every event already
+// recorded: events from then on belong to whatever starts now.
+func (t *trailLog) position(ctx context.Context) int64 {
+	t.sync(ctx)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.dropped + int64(len(t.events))
+}
+
+// from returns the events recorded after position pos. Positions are
+// exact where times are not: the sandbox's clock can be moved forward.
+func (t *trailLog) from(ctx context.Context, pos int64) []target.Event {
+	t.sync(ctx)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	i := max(0, pos-t.dropped)
+	if i > int64(len(t.events)) {
+		return nil
+	}
+	return append([]target.Event(nil), t.events[i:]...)
 }
