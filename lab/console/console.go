@@ -60,6 +60,11 @@ type Options struct {
 	// given to Exec (watch mode re-runs checks after them); calls made
 	// through Run directly (checks, setup) are not reported.
 	OnCall func(Result)
+	// Intercept, if set, sees every SDK call before it is made (Run, Exec
+	// and Call alike): it may change the input (add tags), refuse the call
+	// by returning an error (read-only mode), and get the result through
+	// the returned function (nil when it needs none).
+	Intercept func(ctx context.Context, persona string, inv *Invocation) (after func(data any, err error), err error)
 }
 
 // Console runs command lines. It is safe for concurrent use.
@@ -261,6 +266,15 @@ func (c *Console) Call(ctx context.Context, persona string, inv *Invocation) (da
 	client, err := c.client(ctx, inv.Service, persona, inv.Region)
 	if err != nil {
 		return nil, 0, err
+	}
+	if c.opts.Intercept != nil {
+		after, ierr := c.opts.Intercept(ctx, persona, inv)
+		if ierr != nil {
+			return nil, 0, ierr
+		}
+		if after != nil {
+			defer func() { after(data, err) }()
+		}
 	}
 	defer func() {
 		if r := recover(); r != nil {
