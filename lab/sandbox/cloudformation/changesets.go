@@ -10,7 +10,6 @@ import (
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
 
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // CreateChangeSet, DescribeChangeSet, ExecuteChangeSet, DeleteChangeSet and
 // ListChangeSets: the path `aws cloudformation deploy` takes.
@@ -194,7 +193,7 @@ func (s *Service) findChangeSet(r *svc.Request, stackName, csName string) (*chan
 		}
 		return tx.ForEach(bucketChangeSets, func(_ string, v []byte) error {
 			var cs changeSet
-			if err := jsonUnmarshal(v, &cs); err != nil {
+			if err := json.Unmarshal(v, &cs); err != nil {
 				return err
 			}
 			if cs.StackID == stackID && cs.Name == csName {
@@ -335,7 +334,7 @@ func (s *Service) dropChangeSets(stackID, keep string) error {
 		var drop []string
 		if err := tx.ForEach(bucketChangeSets, func(k string, v []byte) error {
 			var cs changeSet
-			if err := jsonUnmarshal(v, &cs); err != nil {
+			if err := json.Unmarshal(v, &cs); err != nil {
 				return err
 			}
 			if cs.StackID == stackID && k != keep {
@@ -376,7 +375,7 @@ func (s *Service) listChangeSets(r *svc.Request) (any, error) {
 	err = s.env.Store.View(func(tx svc.Tx) error {
 		return tx.ForEach(bucketChangeSets, func(_ string, v []byte) error {
 			var cs changeSet
-			if err := jsonUnmarshal(v, &cs); err != nil {
+			if err := json.Unmarshal(v, &cs); err != nil {
 				return err
 			}
 			if cs.StackID == st.ID {
