@@ -47,6 +47,14 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// IsUsageError reports whether err from Parse is a mistake in the command
+// line's shape (unknown service, operation or option, a missing value),
+// as opposed to a value that could not be read or converted.
+func IsUsageError(err error) bool {
+	var ue *usageError
+	return errors.As(err, &ue)
+}
+
 func usagef(format string, args ...any) error {
 	return &usageError{fmt.Sprintf(format, args...)}
 }
