@@ -10,7 +10,6 @@ import (
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
 
-
 // CreateChangeSet, DescribeChangeSet, ExecuteChangeSet, DeleteChangeSet and
 // ListChangeSets: the path `aws cloudformation deploy` takes.
 
