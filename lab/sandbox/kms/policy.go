@@ -37,7 +37,7 @@ func (s *Service) checkNewPolicy(r *svc.Request, arn, account, doc string, bypas
 	if strings.TrimSpace(doc) == "" {
 		return "", errConstraint("policy", "Member must have length greater than or equal to 1")
 	}
-	if err := checkPolicyShape(doc); err != nil {
+	if err := s.checkPolicyShape(doc); err != nil {
 		return "", err
 	}
 	pretty, err := prettyPolicy(doc)
@@ -72,12 +72,14 @@ func (s *Service) checkNewPolicy(r *svc.Request, arn, account, doc string, bypas
 // checkPolicyShape parses doc as a key policy with lab/policy: the policy
 // grammar, with statements allowed to lack Action or Resource as KMS allows
 // (aws-semantics §3.4). The parser's message (with line and column) is the
-// message of the MalformedPolicyDocumentException.
-func checkPolicyShape(doc string) error {
-	if _, err := policy.ParseKind([]byte(doc), policy.KeyPolicy); err != nil {
+// message of the MalformedPolicyDocumentException. Principals must exist
+// (when the sandbox wired a Principals).
+func (s *Service) checkPolicyShape(doc string) error {
+	p, err := policy.ParseKind([]byte(doc), policy.KeyPolicy)
+	if err != nil {
 		return errMalformedPolicy(err.Error())
 	}
-	return nil
+	return s.checkPrincipals(p)
 }
 
 type keyPolicyInput struct {

@@ -91,3 +91,21 @@ func TestAuthorizationDenialIsReturned(t *testing.T) {
 	h.must("DisableKey", map[string]any{"KeyId": id})
 	h.as("bob").fails("Encrypt", map[string]any{"KeyId": id, "Plaintext": []byte("x")}, "AccessDeniedException", "*")
 }
+
+type knownPrincipals map[string]bool
+
+func (k knownPrincipals) PrincipalExists(arn string) (bool, error) { return k[arn], nil }
+
+func TestKeyPolicyPrincipalsMustExist(t *testing.T) {
+	h := newHarness(t)
+	id, _ := h.createKey(nil)
+	h.svc.UsePrincipals(knownPrincipals{"arn:aws:iam::111122223333:user/alice": true})
+	invalid := "Policy contains a statement with one or more invalid principals."
+	typo := strings.ReplaceAll(alicePolicy, "user/alice", "user/alcie")
+	h.fails("PutKeyPolicy", map[string]any{"KeyId": id, "Policy": typo, "BypassPolicyLockoutSafetyCheck": true},
+		"MalformedPolicyDocumentException", invalid)
+	h.fails("CreateKey", map[string]any{"Policy": typo, "BypassPolicyLockoutSafetyCheck": true}, "MalformedPolicyDocumentException", invalid)
+	h.must("PutKeyPolicy", map[string]any{"KeyId": id, "Policy": alicePolicy, "BypassPolicyLockoutSafetyCheck": true})
+	// Accounts, roots and "*" need no lookup.
+	h.must("PutKeyPolicy", map[string]any{"KeyId": id, "Policy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":["*","444455556666","arn:aws:iam::444455556666:root"]},"Action":"kms:*","Resource":"*"}]}`})
+}

@@ -34,6 +34,9 @@ type Service struct {
 
 	randMu sync.Mutex
 
+	// principals, when set, vets the principals key policies name.
+	principals Principals
+
 	// cache holds parsed key records and decrypted key material so that
 	// cryptographic calls neither re-parse records nor unseal material.
 	cache keyCache
