@@ -2,11 +2,15 @@ package sandbox
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -78,6 +82,36 @@ func BenchmarkDeniedIAMCall(b *testing.B) {
 					b.Fatal("bob was allowed")
 				}
 				return nil
+			})
+		})
+	}
+}
+
+// BenchmarkGetCallerIdentityFloor is the same SDK call against a
+// do-nothing endpoint with a canned answer: the SDK + loopback floor that
+// BenchmarkGetCallerIdentity is compared with.
+func BenchmarkGetCallerIdentityFloor(b *testing.B) {
+	const canned = `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
+		`<Arn>arn:aws:iam::111122223333:user/learner</Arn><UserId>AIDAEXAMPLE</UserId><Account>111122223333</Account>` +
+		`</GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`
+	for _, conc := range []int{1, 8} {
+		b.Run(map[int]string{1: "c1", 8: "c8"}[conc], func(b *testing.B) {
+			floor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				w.Header().Set("Content-Type", "text/xml")
+				io.WriteString(w, canned)
+			}))
+			defer floor.Close()
+			cfg := aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(floor.URL),
+				Retryer: func() aws.Retryer { return aws.NopRetryer{} },
+				Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+					return aws.Credentials{AccessKeyID: "AKIAFLOOR", SecretAccessKey: "x"}, nil
+				})}
+			c := sts.NewFromConfig(cfg)
+			ctx := context.Background()
+			benchCalls(b, conc, func() error {
+				_, err := c.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+				return err
 			})
 		})
 	}

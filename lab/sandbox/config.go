@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -13,9 +14,9 @@ import (
 // Config returns an aws-sdk-go-v2 configuration that calls this sandbox as
 // persona: "learner", any IAM user of account 111122223333 that has an
 // access key ("bob"), or NAME@ACCOUNT for another account
-// ("learner@444455556666"). The key is looked up at each call, so a
-// persona whose key is created later works once it exists; until then
-// calls fail with a clear error. Retries are off so tests see every
+// ("learner@444455556666"). The key is looked up when first needed and
+// again every second, so a persona whose key is created later works once it
+// exists; until then calls fail with a clear error. Retries are off so tests see every
 // failure as it happened.
 func (s *Server) Config(persona string) aws.Config {
 	name, account, ok := strings.Cut(persona, "@")
@@ -30,9 +31,12 @@ func (s *Server) Config(persona string) aws.Config {
 		if !ok {
 			return aws.Credentials{}, fmt.Errorf("sandbox persona %q: no active access key for IAM user %s in account %s", persona, name, account)
 		}
-		return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "seclab sandbox"}, nil
+		// Expiring after a second makes the cache below look the key up
+		// again soon after it changes, without a store read per call.
+		return aws.Credentials{AccessKeyID: id, SecretAccessKey: secret, Source: "seclab sandbox",
+			CanExpire: true, Expires: time.Now().Add(time.Second)}, nil
 	})
-	return s.config(provider)
+	return s.config(aws.NewCredentialsCache(provider))
 }
 
 // ConfigWith returns a configuration that calls this sandbox with the given
