@@ -194,7 +194,9 @@ func (t *Template) Validate() error {
 func (t *Template) checkConds(own string, used []string) error {
 	if own != "" {
 		if _, ok := t.Conditions[own]; !ok {
-			return Errorf("Template format error: Unresolved dependencies [%s]. Cannot reference resources in the Conditions block of the template", own)
+			// UNCONFIRMED: AWS's exact wording for a Condition attribute
+			// naming no declared condition.
+			return Errorf("Template format error: Unresolved condition dependencies [%s] in the Resources block of the template", own)
 		}
 	}
 	for _, c := range used {
