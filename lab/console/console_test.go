@@ -234,3 +234,26 @@ func TestHistoryPersists(t *testing.T) {
 		t.Errorf("Format = %q", s)
 	}
 }
+
+func TestIntercept(t *testing.T) {
+	c, f := newTestConsole(t)
+	var seen []string
+	c.opts.Intercept = func(ctx context.Context, persona string, inv *Invocation) (func(any, error), error) {
+		if inv.Op.Name == "Encrypt" {
+			return nil, &Error{Status: ExitFailure, Message: "refused by the test"}
+		}
+		return func(data any, err error) { seen = append(seen, fmt.Sprintf("%s %s %v", persona, inv.Op.Name, err == nil)) }, nil
+	}
+	if _, err := c.Exec(context.Background(), "aws kms encrypt --key-id k --plaintext aGk="); err == nil || err.Error() != "refused by the test" {
+		t.Fatalf("refused call: %v", err)
+	}
+	if len(f.bodies["Encrypt"]) != 0 {
+		t.Fatal("a refused call reached the endpoint")
+	}
+	if _, err := c.Exec(context.Background(), "aws sts get-caller-identity --profile bob"); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"bob GetCallerIdentity true"}, seen); diff != "" {
+		t.Error(diff)
+	}
+}
