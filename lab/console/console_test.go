@@ -242,7 +242,9 @@ func TestIntercept(t *testing.T) {
 		if inv.Op.Name == "Encrypt" {
 			return nil, &Error{Status: ExitFailure, Message: "refused by the test"}
 		}
-		return func(data any, err error) { seen = append(seen, fmt.Sprintf("%s %s %v", persona, inv.Op.Name, err == nil)) }, nil
+		return func(data any, err error) {
+			seen = append(seen, fmt.Sprintf("%s %s %v", persona, inv.Op.Name, err == nil))
+		}, nil
 	}
 	if _, err := c.Exec(context.Background(), "aws kms encrypt --key-id k --plaintext aGk="); err == nil || err.Error() != "refused by the test" {
 		t.Fatalf("refused call: %v", err)
