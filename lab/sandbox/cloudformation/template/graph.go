@@ -147,7 +147,7 @@ func (t *Template) Validate() error {
 				return Errorf("Template error: instance of Fn::GetAtt references undefined resource %s", n)
 			}
 		}
-		if err := t.checkConds(res.Condition, r.conds); err != nil {
+		if err := t.checkConds("Resources", res.Condition, r.conds); err != nil {
 			return err
 		}
 	}
@@ -171,7 +171,7 @@ func (t *Template) Validate() error {
 				return Errorf("Template error: instance of Fn::GetAtt references undefined resource %s", n)
 			}
 		}
-		if err := t.checkConds(o.Condition, r.conds); err != nil {
+		if err := t.checkConds("Outputs", o.Condition, r.conds); err != nil {
 			return err
 		}
 	}
@@ -191,12 +191,12 @@ func (t *Template) Validate() error {
 	return err
 }
 
-func (t *Template) checkConds(own string, used []string) error {
+func (t *Template) checkConds(block, own string, used []string) error {
 	if own != "" {
 		if _, ok := t.Conditions[own]; !ok {
 			// UNCONFIRMED: AWS's exact wording for a Condition attribute
 			// naming no declared condition.
-			return Errorf("Template format error: Unresolved condition dependencies [%s] in the Resources block of the template", own)
+			return Errorf("Template format error: Unresolved condition dependencies [%s] in the %s block of the template", own, block)
 		}
 	}
 	for _, c := range used {
