@@ -27,7 +27,7 @@ func (s *Session) provisionPersonas(ctx context.Context) error {
 	if s.opts.Target.Kind == target.AWS {
 		// Real accounts get roles the learner assumes (DESIGN.md §6); the
 		// session does not create long-lived user keys there.
-		return fmt.Errorf("lesson %s uses personas, which need the sandbox or an endpoint target for now", s.lesson.ID)
+		return s.provisionRoles(ctx)
 	}
 	client := iam.NewFromConfig(s.opts.Target.Learner)
 	changed := false

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/seclab-dev/seclab/lab/check"
 	"github.com/seclab-dev/seclab/lab/console"
+	"github.com/seclab-dev/seclab/lab/ledger"
 	"github.com/seclab-dev/seclab/lab/progress"
 	"github.com/seclab-dev/seclab/lab/target"
 	"github.com/seclab-dev/seclab/lessons"
@@ -49,6 +50,11 @@ type Options struct {
 	// DeferSave records progress in memory only; the caller saves it
 	// (seclab check saves once at the end instead of after every step).
 	DeferSave bool
+	// Ledger, if set, records every create before it is made (real
+	// accounts and endpoints treated as one).
+	Ledger *ledger.Ledger
+	// ReadOnly makes the console refuse every call that may change state.
+	ReadOnly bool
 }
 
 // Session is a running lesson. Its methods are safe for concurrent use.
@@ -72,6 +78,7 @@ type Session struct {
 
 	updates updates
 	watch   watcher
+	real    realAccount
 
 	closeOnce sync.Once
 }
@@ -123,7 +130,7 @@ func Open(ctx context.Context, opts Options) (*Session, error) {
 	s.console = console.New(console.Options{
 		Configs: console.ConfigsFunc(s.Config), Personas: personas, Workspace: s.ws,
 		HistoryFile: HistoryFile(opts.StateDir), Width: opts.Width, Endpoint: opts.Target.Endpoint,
-		OnCall: s.onConsoleCall,
+		OnCall: s.onConsoleCall, Intercept: s.intercept,
 	})
 	if err := s.identify(ctx); err != nil {
 		s.Close()
@@ -211,13 +218,17 @@ func (s *Session) ResolvePath(p string) string { return s.console.ResolvePath(p)
 // Exec runs a console line as the current persona; see console.Exec.
 // Watch mode re-checks the step after AWS calls.
 func (s *Session) Exec(ctx context.Context, line string) (string, error) {
-	return s.console.Exec(ctx, line)
+	out, err := s.console.Exec(ctx, line)
+	return s.takeTagNotice() + out, err
 }
 
 // Config is the SDK configuration for a persona.
 func (s *Session) Config(ctx context.Context, persona string) (aws.Config, error) {
 	if persona == "" || persona == console.Learner {
 		return s.opts.Target.Learner, nil
+	}
+	if s.opts.Target.Kind == target.AWS {
+		return s.roleConfig(ctx, persona)
 	}
 	s.mu.Lock()
 	c, ok := s.creds[persona]
