@@ -76,7 +76,7 @@ func (c *Console) Complete(line string, cursor int) []string {
 	}
 	switch prev {
 	case "--output":
-		return filter([]string{FormatJSON, FormatTable, FormatText}, partial)
+		return filter([]string{FormatJSON, FormatOff, FormatTable, FormatText}, partial)
 	case "--profile":
 		return filter(c.personaNames(), partial)
 	case "--cli-binary-format":

@@ -102,6 +102,7 @@ func TestExec(t *testing.T) {
 	}{
 		{line: "aws kms list-aliases", want: "{\n    \"Aliases\": [\n        {\n            \"AliasName\": \"alias/one\"\n        },\n        {\n            \"AliasName\": \"alias/two\"\n        }\n    ]\n}\n"},
 		{line: "aws kms list-aliases --no-paginate --output text", want: "p2\tTrue\nALIASES\talias/one\n"},
+		{line: "aws kms list-aliases --output off"},
 		{line: "aws kms encrypt --key-id alias/demo --plaintext fileb://plain.bin --query CiphertextBlob --output text", want: "AQID\n"},
 		{line: "aws kms decrypt --ciphertext-blob AQID --profile bob",
 			wantErr: "An error occurred (AccessDeniedException) when calling the Decrypt operation: User: arn:aws:iam::111122223333:user/bob is not authorized to perform: kms:Decrypt on resource: arn:aws:kms:us-east-1:111122223333:key/k1 because no resource-based policy allows the kms:Decrypt action"},
@@ -202,7 +203,7 @@ func TestComplete(t *testing.T) {
 		{"aws s", []string{"secretsmanager", "sts"}},
 		{"aws kms gen", []string{"generate-data-key", "generate-data-key-pair", "generate-data-key-pair-without-plaintext", "generate-data-key-without-plaintext", "generate-mac", "generate-random"}},
 		{"aws kms encrypt --k", []string{"--key-id"}},
-		{"aws kms encrypt --key-id k --output ", []string{"json", "table", "text"}},
+		{"aws kms encrypt --key-id k --output ", []string{"json", "off", "table", "text"}},
 		{"aws --output text sts get-c", []string{"get-caller-identity"}},
 		{"as ", []string{"bob", "learner"}},
 		{"aws sts get-caller-identity --profile b", []string{"bob"}},

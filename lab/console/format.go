@@ -17,6 +17,9 @@ const (
 	FormatJSON  = "json"
 	FormatText  = "text"
 	FormatTable = "table"
+	// FormatOff prints nothing (the command's success or error still
+	// shows).
+	FormatOff = "off"
 )
 
 // Format renders an operation's output tree (see toTree) as the AWS CLI v2
@@ -39,6 +42,8 @@ func Format(tree any, query, format, title string, width int) (string, error) {
 		return b.String(), nil
 	case FormatTable:
 		return formatTable(tree, title, width), nil
+	case FormatOff:
+		return "", nil
 	}
 	return "", fmt.Errorf("unknown output type: %s", format)
 }

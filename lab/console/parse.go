@@ -221,8 +221,10 @@ func (inv *Invocation) applyGlobals(g map[string]string, a *assigner) error {
 		switch name {
 		case "output":
 			switch val {
-			case FormatJSON, FormatText, FormatTable:
+			case FormatJSON, FormatText, FormatTable, FormatOff:
 				inv.Output = val
+			case "yaml", "yaml-stream":
+				return usagef("--output %s is not available in the lab console: use json, text or table", val)
 			default:
 				return usagef("argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off")
 			}
