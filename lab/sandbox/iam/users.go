@@ -94,7 +94,7 @@ func callerUserName(r *svc.Request, p params) (string, error) {
 		return p.name("UserName", 128)
 	}
 	if r.Caller.Type != svc.CallerUser {
-		return "", validationError("userName", "null", "Must specify userName when calling with non-User credentials")
+		return "", svc.Errorf(400, "ValidationError", "Must specify userName when calling with non-User credentials")
 	}
 	return r.Caller.Name, nil
 }
