@@ -34,29 +34,14 @@ func ReadOnlyCommand(line string) error {
 	if err != nil {
 		return fmt.Errorf("check command %q: %w", line, err)
 	}
-	if len(words) < 3 || words[0] != "aws" {
+	if len(words) == 0 || words[0] != "aws" {
 		return fmt.Errorf("check command %q: a check runs an aws command (aws SERVICE OPERATION …)", line)
 	}
-	svc, op := "", ""
-	for _, w := range words[1:] {
-		if strings.HasPrefix(w, "-") {
-			break
-		}
-		if svc == "" {
-			svc = w
-		} else {
-			op = w
-			break
-		}
+	s, o, err := console.Identify(words)
+	if err != nil {
+		return fmt.Errorf("check command %q: %v", line, err)
 	}
-	s := console.LookupService(svc)
-	if s == nil {
-		return fmt.Errorf("check command %q: unknown service %q", line, svc)
-	}
-	o := s.Operation(op)
-	if o == nil {
-		return fmt.Errorf("check command %q: unknown operation %q of %s", line, op, svc)
-	}
+	svc := s.Name
 	action := svc + ":" + o.Name
 	if IsReadOnlyAction(action) {
 		return nil

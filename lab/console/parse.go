@@ -31,6 +31,79 @@ type Invocation struct {
 	Service *Service
 }
 
+// locate splits the words after "aws" into the positional service and
+// operation (at most two), the words after the operation, and the global
+// options met before it.
+func locate(words []string) (positional, rest []string, globals map[string]string, err error) {
+	globals = map[string]string{}
+	i := 1
+	for ; i < len(words) && len(positional) < 2; i++ {
+		w := words[i]
+		if strings.HasPrefix(w, "--") {
+			name, val, hasVal := strings.Cut(w[2:], "=")
+			takes, ok := globalFlags[name]
+			if !ok {
+				if len(positional) == 0 {
+					return nil, nil, nil, usagef("the following arguments are required: command")
+				}
+				return nil, nil, nil, usagef("the following arguments are required: operation")
+			}
+			if takes && !hasVal {
+				if i+1 >= len(words) {
+					return nil, nil, nil, usagef("argument --%s: expected one argument", name)
+				}
+				i++
+				val = words[i]
+			}
+			globals[name] = val
+			continue
+		}
+		positional = append(positional, w)
+	}
+	return positional, words[i:], globals, nil
+}
+
+// identify resolves the service and operation; op is nil for
+// `aws SERVICE help`.
+func identify(positional []string) (*Service, *Operation, error) {
+	if len(positional) == 0 {
+		return nil, nil, usagef("the following arguments are required: command")
+	}
+	svc := LookupService(positional[0])
+	if svc == nil {
+		return nil, nil, invalidChoice("command", positional[0], ServiceNames())
+	}
+	if len(positional) == 1 {
+		return nil, nil, usagef("the following arguments are required: operation")
+	}
+	if positional[1] == "help" {
+		return svc, nil, nil
+	}
+	op := svc.Operation(positional[1])
+	if op == nil {
+		return nil, nil, invalidChoice("operation", positional[1], svc.OperationNames())
+	}
+	return svc, op, nil
+}
+
+// Identify finds the service and operation of the words of an `aws …`
+// command without reading its values (checks use it to judge whether a
+// command is read-only).
+func Identify(words []string) (*Service, *Operation, error) {
+	if len(words) == 0 || words[0] != "aws" {
+		return nil, nil, usagef("a console command starts with aws")
+	}
+	positional, _, _, err := locate(words)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, op, err := identify(positional)
+	if err == nil && op == nil {
+		err = usagef("aws %s help is not an operation", svc.Name)
+	}
+	return svc, op, err
+}
+
 // global options of the AWS CLI: true when they take a value.
 var globalFlags = map[string]bool{
 	"output": true, "query": true, "profile": true, "region": true, "cli-binary-format": true,
@@ -58,54 +131,18 @@ func Parse(words []string, resolve func(string) string) (*Invocation, error) {
 		return nil, usagef("a console command starts with aws")
 	}
 	inv := &Invocation{Output: FormatJSON}
-	var (
-		positional []string
-		rest       []string // words after the operation
-		globals    = map[string]string{}
-	)
-	i := 1
-	for ; i < len(words) && len(positional) < 2; i++ {
-		w := words[i]
-		if strings.HasPrefix(w, "--") {
-			name, val, hasVal := strings.Cut(w[2:], "=")
-			takes, ok := globalFlags[name]
-			if !ok {
-				if len(positional) == 0 {
-					return nil, usagef("the following arguments are required: command")
-				}
-				return nil, usagef("the following arguments are required: operation")
-			}
-			if takes && !hasVal {
-				if i+1 >= len(words) {
-					return nil, usagef("argument --%s: expected one argument", name)
-				}
-				i++
-				val = words[i]
-			}
-			globals[name] = val
-			continue
-		}
-		positional = append(positional, w)
+	positional, rest, globals, err := locate(words)
+	if err != nil {
+		return nil, err
 	}
-	rest = words[i:]
-	if len(positional) == 0 {
-		return nil, usagef("the following arguments are required: command")
-	}
-	svc := LookupService(positional[0])
-	if svc == nil {
-		return nil, invalidChoice("command", positional[0], ServiceNames())
+	svc, op, err := identify(positional)
+	if err != nil {
+		return nil, err
 	}
 	inv.Service = svc
-	if len(positional) == 1 {
-		return nil, usagef("the following arguments are required: operation")
-	}
-	if positional[1] == "help" {
+	if op == nil { // aws SERVICE help
 		inv.Help = true
 		return inv, nil
-	}
-	op := svc.Operation(positional[1])
-	if op == nil {
-		return nil, invalidChoice("operation", positional[1], svc.OperationNames())
 	}
 	inv.Op = op
 	input := reflect.New(op.input)
