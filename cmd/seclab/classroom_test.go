@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/seclab-dev/seclab/lab/classroom"
+	"github.com/seclab-dev/seclab/lab/progress"
+)
+
+// startClass runs a classroom server on a loopback port for a test.
+func startClass(t testing.TB, joinCode string, maxSessions int) (*classServer, string) {
+	t.Helper()
+	class, err := classroom.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	class.JoinCode = joinCode
+	g := &globals{Target: "sandbox"}
+	pack, err := g.lessonPack()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := &classServer{g: g, class: class, pack: pack, max: maxSessions, limit: 256 << 20, active: map[string]int{}}
+	srv, err := cs.server("127.0.0.1:0", 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return cs, ln.Addr().String()
+}
+
+func newKey(t testing.TB) ssh.Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func dial(t testing.TB, addr, user string, key ssh.Signer) *ssh.Client {
+	t.Helper()
+	c, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{
+		User: user, Auth: []ssh.AuthMethod{ssh.PublicKeys(key)},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("%s: dial: %v", user, err)
+	}
+	return c
+}
+
+// run runs a command without a terminal and returns its combined output.
+func run(t testing.TB, c *ssh.Client, cmd string) string {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	out, _ := s.CombinedOutput(cmd)
+	return string(out)
+}
+
+// terminal is an interactive session with a PTY.
+type terminal struct {
+	in  io.WriteCloser
+	mu  sync.Mutex
+	out bytes.Buffer
+	s   *ssh.Session
+}
+
+func (tm *terminal) Write(p []byte) (int, error) {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.out.Write(p)
+}
+
+func (tm *terminal) contains(s string) bool {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return bytes.Contains(tm.out.Bytes(), []byte(s))
+}
+
+func openTerminal(t testing.TB, c *ssh.Client, cmd string, w, h int) *terminal {
+	t.Helper()
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("xterm-256color", h, w, ssh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	tm := &terminal{s: s}
+	s.Stdout, s.Stderr = tm, tm
+	if tm.in, err = s.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(cmd); err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", d, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// stepPassed reads a student's saved progress.
+func stepPassed(dir, lesson, step string) bool {
+	p, err := progress.Load(dir)
+	return err == nil && p.Step(lesson, step).Status == progress.StatusPassed
+}
+
+func TestClassroomAdmission(t *testing.T) {
+	cs, addr := startClass(t, "maple-42", 10)
+	stranger := newKey(t)
+	// A key outside the class may only enrol.
+	c := dial(t, addr, "ada", stranger)
+	if out := run(t, c, ""); !strings.Contains(out, "not in the class") {
+		t.Errorf("unknown key got %q", out)
+	}
+	if out := run(t, c, "join wrong"); !strings.Contains(out, "join code is not right") {
+		t.Errorf("wrong code got %q", out)
+	}
+	if out := run(t, c, "join maple-42"); !strings.Contains(out, "You are in the class as ada") {
+		t.Errorf("join got %q", out)
+	}
+	c.Close()
+	students, err := cs.class.Students()
+	if err != nil || len(students) != 1 || students[0].Name != "ada" {
+		t.Fatalf("students = %+v, %v", students, err)
+	}
+	// Without a join code, unknown keys are refused at authentication.
+	cs.class.JoinCode = ""
+	if _, err := ssh.Dial("tcp", addr, &ssh.ClientConfig{User: "eve", Auth: []ssh.AuthMethod{ssh.PublicKeys(newKey(t))},
+		HostKeyCallback: ssh.InsecureIgnoreHostKey()}); err == nil {
+		t.Error("an unknown key was let in without a join code")
+	}
+	// A second enrolment with another user name cannot take over ada's key or folder.
+	cs.class.JoinCode = "maple-42"
+	c = dial(t, addr, "mallory", stranger)
+	run(t, c, "join maple-42")
+	c.Close()
+	students, _ = cs.class.Students()
+	if len(students) != 1 || students[0].Name != "ada" {
+		t.Errorf("after a second join with the same key: %+v", students)
+	}
+	// Host key persists with owner-only permissions.
+	info, err := os.Stat(filepath.Join(cs.class.Dir, classroom.HostKeyFile))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("host key: %v %v", info.Mode(), err)
+	}
+}
+
+func TestClassroomStudentsCompleteLessonOverSSH(t *testing.T) {
+	n := 50
+	if testing.Short() {
+		n = 6
+	}
+	cs, addr := startClass(t, "maple-42", n+5)
+	keys := make([]ssh.Signer, n)
+	for i := range keys {
+		keys[i] = newKey(t)
+		c := dial(t, addr, fmt.Sprintf("s%02d", i), keys[i])
+		if out := run(t, c, "join maple-42"); !strings.Contains(out, "You are in the class") {
+			t.Fatalf("join: %q", out)
+		}
+		c.Close()
+	}
+	students, err := cs.class.Students()
+	if err != nil || len(students) != n {
+		t.Fatalf("%d students, %v", len(students), err)
+	}
+	dirs := map[string]string{}
+	for _, st := range students {
+		dirs[st.Name] = st.Dir
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := fmt.Sprintf("s%02d", i)
+			c := dial(t, addr, name, keys[i])
+			defer c.Close()
+			tm := openTerminal(t, c, "lesson 1", 100, 30)
+			defer tm.s.Close()
+			waitFor(t, name+"'s lesson screen", 60*time.Second, func() bool { return tm.contains("Console") })
+			waitFor(t, name+"'s lab", 60*time.Second, func() bool { return tm.contains("learner@111122223333") })
+			// Each student leaves a unique mark in their own sandbox.
+			fmt.Fprint(tm.in, ">aws sts get-caller-identity\r")
+			fmt.Fprintf(tm.in, "aws secretsmanager create-secret --name seclab/welcome/note --secret-string 111122223333 --description %s\r", name)
+			waitFor(t, name+" passing step 1", 90*time.Second, func() bool { return stepPassed(dirs[name], "welcome", "who-am-i") || tm.contains("step 2 of 2") })
+			fmt.Fprint(tm.in, "as alice\r")
+			fmt.Fprint(tm.in, "aws secretsmanager create-secret --name seclab/welcome/alice-note --secret-string hi\r")
+			waitFor(t, name+" passing step 2", 90*time.Second, func() bool { return stepPassed(dirs[name], "become-alice", "become-alice") || stepPassed(dirs[name], "welcome", "become-alice") })
+		}(i)
+	}
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	// The roster and the export show exactly those results.
+	rows, err := cs.class.Status(cs.pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Lessons[0].Passed != 2 || r.Passed != 2 {
+			t.Errorf("%s: roster shows %d/%d in lesson 1, %d overall", r.Student.Name, r.Lessons[0].Passed, r.Lessons[0].Total, r.Passed)
+		}
+	}
+	recs, err := cs.class.Records(cs.pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := classroom.Export(&buf, "json", recs); err != nil {
+		t.Fatal(err)
+	}
+	var got []classroom.Record
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	passed := map[string]int{}
+	for _, r := range got {
+		if r.Outcome == string(progress.StatusPassed) {
+			passed[r.Student]++
+			if r.LessonID != "welcome" {
+				t.Errorf("%s passed %s/%s, which they never did", r.Student, r.LessonID, r.StepID)
+			}
+		}
+	}
+	if len(passed) != n {
+		t.Errorf("export shows passes for %d students, want %d", len(passed), n)
+	}
+	for s, k := range passed {
+		if k != 2 {
+			t.Errorf("export: %s passed %d steps, want 2", s, k)
+		}
+	}
+	// No cross-student leakage: each student's trail holds only their own mark.
+	for name, dir := range dirs {
+		trail, err := os.ReadFile(filepath.Join(dir, "lessons", "welcome", "sandbox", "trail.jsonl"))
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for other := range dirs {
+			if other != name && bytes.Contains(trail, []byte("--description "+other)) {
+				t.Errorf("%s's trail mentions %s", name, other)
+			}
+		}
+	}
+}
+
+func TestClassroomSurvivesGarbageAndTinyWindows(t *testing.T) {
+	_, addr := startClass(t, "maple-42", 5)
+	key := newKey(t)
+	c := dial(t, addr, "ada", key)
+	run(t, c, "join maple-42")
+	c.Close()
+	c = dial(t, addr, "ada", key)
+	defer c.Close()
+	tm := openTerminal(t, c, "", 80, 24)
+	waitFor(t, "home screen", 30*time.Second, func() bool { return tm.contains("Welcome") })
+	garbage := make([]byte, 4096)
+	rand.Read(garbage)
+	for i := range garbage {
+		if garbage[i] == 'q' || garbage[i] == 3 { // keep the session open
+			garbage[i] = 'x'
+		}
+	}
+	tm.in.Write(garbage)
+	for _, sz := range [][2]int{{1, 1}, {20, 5}, {2, 200}, {300, 1}, {100, 30}} {
+		tm.s.WindowChange(sz[1], sz[0])
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The server still serves a second student afterwards.
+	other := newKey(t)
+	c2 := dial(t, addr, "bob", other)
+	defer c2.Close()
+	if out := run(t, c2, "join maple-42"); !strings.Contains(out, "You are in the class as bob") {
+		t.Errorf("server after garbage: %q", out)
+	}
+}
+
+func TestClassroomOneSessionPerStudentAndLimit(t *testing.T) {
+	cs, addr := startClass(t, "maple-42", 1)
+	key := newKey(t)
+	c := dial(t, addr, "ada", key)
+	run(t, c, "join maple-42")
+	c.Close()
+	c = dial(t, addr, "ada", key)
+	defer c.Close()
+	tm := openTerminal(t, c, "", 80, 24)
+	waitFor(t, "home screen", 30*time.Second, func() bool { return cs.online(mustStudent(t, cs).ID) })
+	c2 := dial(t, addr, "ada", key)
+	defer c2.Close()
+	if out := run(t, c2, ""); !strings.Contains(out, "class is full") {
+		t.Errorf("over the limit got %q", out)
+	}
+	cs.max = 5
+	if out := run(t, c2, ""); !strings.Contains(out, "already connected") {
+		t.Errorf("second terminal got %q", out)
+	}
+	tm.s.Close()
+}
+
+func mustStudent(t *testing.T, cs *classServer) *classroom.Student {
+	t.Helper()
+	st, err := cs.class.Students()
+	if err != nil || len(st) == 0 {
+		t.Fatalf("no student: %v", err)
+	}
+	return st[0]
+}
