@@ -224,7 +224,9 @@ func TestClassroomStudentsCompleteLessonOverSSH(t *testing.T) {
 			waitFor(t, name+" passing step 1", 90*time.Second, func() bool { return stepPassed(dirs[name], "welcome", "who-am-i") || tm.contains("step 2 of 2") })
 			fmt.Fprint(tm.in, "as alice\r")
 			fmt.Fprint(tm.in, "aws secretsmanager create-secret --name seclab/welcome/alice-note --secret-string hi\r")
-			waitFor(t, name+" passing step 2", 90*time.Second, func() bool { return stepPassed(dirs[name], "become-alice", "become-alice") || stepPassed(dirs[name], "welcome", "become-alice") })
+			waitFor(t, name+" passing step 2", 90*time.Second, func() bool {
+				return stepPassed(dirs[name], "become-alice", "become-alice") || stepPassed(dirs[name], "welcome", "become-alice")
+			})
 		}(i)
 	}
 	wg.Wait()
