@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/seclab-dev/seclab/lab/ledger"
 	"github.com/seclab-dev/seclab/lab/progress"
 	"github.com/seclab-dev/seclab/lab/sandbox"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
@@ -29,6 +30,7 @@ import (
 // labEnv is a lesson's running lab: its sandbox (if any) and session.
 type labEnv struct {
 	sb      *sandbox.Server // nil unless the target is the sandbox
+	ledger  *ledger.Ledger  // nil unless the target is a real account
 	session *session.Session
 }
 
@@ -37,6 +39,9 @@ func (e *labEnv) Close() error {
 	var errs []error
 	if e.session != nil {
 		errs = append(errs, e.session.Close())
+	}
+	if e.ledger != nil {
+		errs = append(errs, e.ledger.Close())
 	}
 	if e.sb != nil {
 		errs = append(errs, e.sb.Close())
@@ -115,14 +120,18 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 	case target.Endpoint:
 		t, err = endpointTarget(ctx, g)
 	case target.AWS:
-		t, err = awsTarget(ctx, g)
+		if t, err = awsTarget(ctx, g); err == nil {
+			// Every create on a real account is written here before the
+			// call, so `seclab cleanup` can find it (DESIGN.md §6).
+			env.ledger, err = ledger.Open(ledger.Path(stateDir))
+		}
 	}
 	if err != nil {
 		env.Close()
 		return nil, err
 	}
 	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog,
-		SkipProgress: mode == skipProgress, DeferSave: mode == deferProgress})
+		SkipProgress: mode == skipProgress, DeferSave: mode == deferProgress, Ledger: env.ledger})
 	if err != nil {
 		env.Close()
 		return nil, err
