@@ -95,4 +95,14 @@ func TestUILab(t *testing.T) {
 	if more := lab.Trail(last.Seq); len(more) != 0 {
 		t.Errorf("Trail(after last) = %d events", len(more))
 	}
+	fe := lab.(ui.FileEditor)
+	if p, err := fe.WorkspaceFile("policy.json"); err != nil || !strings.HasSuffix(p, filepath.Join("workspace", "demo", "policy.json")) {
+		t.Errorf("WorkspaceFile = %q, %v", p, err)
+	}
+	if got := lab.(ui.Completer).Complete("aws kms list-ke", 15); len(got) == 0 || got[len(got)-1] != "list-keys" {
+		t.Errorf("Complete = %q", got)
+	}
+	if err := lab.(ui.StepRestarter).RestartStep(ctx, 0); err != nil {
+		t.Error(err)
+	}
 }

@@ -456,3 +456,30 @@ func TestSetupCallsDoNotSatisfyTrailChecks(t *testing.T) {
 		t.Fatalf("after: %+v", r)
 	}
 }
+
+func TestRestartStepForgetsEarlierCalls(t *testing.T) {
+	s, _ := openDemo(t)
+	ctx := context.Background()
+	if err := s.StartStep(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApplySolution(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartStep(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApplySolution(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if r := s.CheckStepAt(ctx, 1); r.Outcome != check.Pass {
+		t.Fatalf("before restart: %+v", r)
+	}
+	if err := s.RestartStep(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	r := s.CheckStepAt(ctx, 1)
+	if got := outcomes(r); len(got) != 2 || got[0] != check.Pass || got[1] != check.Fail {
+		t.Fatalf("after restart: %v %+v", got, r.Checks)
+	}
+}

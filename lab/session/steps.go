@@ -93,8 +93,8 @@ func (s *Session) StartStep(ctx context.Context, i int) error {
 	return nil
 }
 
-// RestartStep forgets when step i started, so its trail checks only see
-// calls from now on, and makes it current.
+// RestartStep starts step i over: its setup runs again (setups are
+// idempotent) and its trail checks only see calls from now on.
 func (s *Session) RestartStep(ctx context.Context, i int) error {
 	st, err := s.step(i)
 	if err != nil {
@@ -102,6 +102,7 @@ func (s *Session) RestartStep(ctx context.Context, i int) error {
 	}
 	s.mu.Lock()
 	delete(s.rt.StepStarted, st.ID)
+	delete(s.rt.SetupDone, st.ID)
 	delete(s.marks, st.ID)
 	s.mu.Unlock()
 	return s.StartStep(ctx, i)
