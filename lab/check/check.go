@@ -75,7 +75,7 @@ func Run(ctx context.Context, env Env, checks []lessons.Check, opts Options) []R
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			out[i] = One(ctx, env, checks[i], opts)
+			out[i] = oneWithRetry(ctx, env, checks[i], opts)
 		}(i)
 	}
 	wg.Wait()

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/seclab-dev/seclab/lab/check"
@@ -207,3 +208,16 @@ func treeString(data any, path []string) string {
 	s, _ := data.(string)
 	return s
 }
+
+// RetryFailuresFor is how long a failing check is retried: about ten
+// seconds on real AWS, whose IAM is eventually consistent; zero elsewhere
+// (the sandbox and endpoints answer consistently, and the self-test's
+// checks that must fail would only wait).
+func (s *Session) RetryFailuresFor() time.Duration {
+	if s.opts.Target.Kind == target.AWS && s.opts.Target.Endpoint == "" {
+		return 10 * time.Second
+	}
+	return 0
+}
+
+var _ check.Retrier = (*Session)(nil)
