@@ -65,7 +65,10 @@ step passes.
 With --solve, run the authoring self-test instead: for each step, its setup,
 its checks (each must FAIL), its solution, and its checks again (each must
 PASS). The self-test works in a fresh temporary state folder unless
---state-dir is given, so it never touches the learner's progress.`,
+--state-dir is given, so it never touches the learner's progress.
+
+Exit status: 0 when every checked step passes, 1 when one fails or could
+not be checked, 2 for a usage error.`,
 		Example: "  seclab check 3\n  seclab check --all --json\n  seclab check --all --solve",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if all == (len(args) > 0) {
