@@ -27,6 +27,7 @@ type assigner struct {
 // error, which the AWS CLI prints as is.
 type validationError struct{ msg string }
 
+// Error is botocore's text.
 func (e *validationError) Error() string { return "Parameter validation failed:\n" + e.msg }
 
 func invalidType(path string, x any, want string) error {
@@ -221,6 +222,7 @@ func (a assigner) blob(x any, path string) ([]byte, error) {
 // base64.
 type base64Error struct{ value string }
 
+// Error is the CLI v2's text.
 func (e *base64Error) Error() string { return fmt.Sprintf("Invalid base64: %q", e.value) }
 
 func toInt(x any, bits int) (int64, error) {

@@ -37,6 +37,7 @@ type Error struct {
 	err       error
 }
 
+// Error is the text the AWS CLI would print on stderr.
 func (e *Error) Error() string { return e.Message }
 
 // Unwrap returns the underlying SDK error, if any.
@@ -45,6 +46,7 @@ func (e *Error) Unwrap() error { return e.err }
 // usageError is a command-line mistake; its text follows "aws: error: ".
 type usageError struct{ msg string }
 
+// Error is the text after "aws: error: ".
 func (e *usageError) Error() string { return e.msg }
 
 // IsUsageError reports whether err from Parse is a mistake in the command
@@ -65,6 +67,7 @@ type paramError struct {
 	err  error
 }
 
+// Error names the flag as the CLI does.
 func (e *paramError) Error() string {
 	return fmt.Sprintf("Error parsing parameter '--%s': %v", e.flag, e.err)
 }

@@ -23,6 +23,7 @@ type shorthandError struct {
 	received string
 }
 
+// Error is the CLI's text, with a caret under the position.
 func (e *shorthandError) Error() string {
 	return fmt.Sprintf("Expected: '%s', received: '%s' for input:\n%s\n%s^", e.expected, e.received, e.input, strings.Repeat(" ", e.pos))
 }

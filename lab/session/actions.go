@@ -18,10 +18,12 @@ type ActionError struct {
 	Err    error
 }
 
+// Error names the step and action.
 func (e *ActionError) Error() string {
 	return fmt.Sprintf("step %s, action %d: %v", e.Step, e.Action, e.Err)
 }
 
+// Unwrap returns the action's error.
 func (e *ActionError) Unwrap() error { return e.Err }
 
 // runActions runs setup (ignore_errors honoured) or solution actions.
