@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -84,5 +85,30 @@ func TestBobDeniedThenAllowed(t *testing.T) {
 	}
 	if len(out.Users) != 2 {
 		t.Errorf("ListUsers returned %d users, want 2 (bob, learner)", len(out.Users))
+	}
+}
+
+func TestPersonaWithoutKey(t *testing.T) {
+	s := start(t)
+	_, err := sts.NewFromConfig(s.Config("ghost")).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err == nil || !strings.Contains(err.Error(), `sandbox persona "ghost": no active access key for IAM user ghost in account 111122223333`) {
+		t.Errorf("err = %v", err)
+	}
+	makeUser(t, s, "ghost")
+	if _, err := sts.NewFromConfig(s.Config("ghost")).GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{}); err != nil {
+		t.Errorf("after the key exists: %v", err)
+	}
+}
+
+func TestStartRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "10.0.0.1:4566", ":4566", "example.com:80", "nonsense"} {
+		if err := New(WithAddr(addr)).Start(); err == nil {
+			t.Errorf("Start with %q succeeded", addr)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0", "[::1]:0", "127.1.2.3:0"} {
+		if err := CheckLoopback(addr); err != nil {
+			t.Errorf("CheckLoopback(%q) = %v", addr, err)
+		}
 	}
 }
