@@ -93,6 +93,9 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 	if err != nil {
 		return nil, err
 	}
+	if g.isRealTarget() {
+		kind = target.AWS // an endpoint --as-aws runs what runs on AWS
+	}
 	if !supports(l, kind) {
 		return nil, fmt.Errorf("lesson %d (%s) does not run on the %s target; it supports %s", l.Number, l.ID, kind, strings.Join(l.Targets, ", "))
 	}
@@ -120,10 +123,10 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 	case target.Endpoint:
 		t, err = endpointTarget(ctx, g)
 	case target.AWS:
-		if t, err = awsTarget(ctx, g); err == nil {
+		if t, err = realTarget(ctx, g, l); err == nil {
 			// Every create on a real account is written here before the
 			// call, so `seclab cleanup` can find it (DESIGN.md §6).
-			env.ledger, err = ledger.Open(ledger.Path(stateDir))
+			env.ledger, err = ledger.Open(ledgerPath(g, stateDir))
 		}
 	}
 	if err != nil {
@@ -131,7 +134,8 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		return nil, err
 	}
 	s, err := session.Open(ctx, session.Options{Lesson: l, Target: t, StateDir: stateDir, Progress: prog,
-		SkipProgress: mode == skipProgress, DeferSave: mode == deferProgress, Ledger: env.ledger})
+		SkipProgress: mode == skipProgress, DeferSave: mode == deferProgress, Ledger: env.ledger,
+		ReadOnly: g.Real.ReadOnly})
 	if err != nil {
 		env.Close()
 		return nil, err

@@ -22,6 +22,8 @@ type globals struct {
 	LessonsDir string
 	StateDir   string
 	Accessible bool
+	// Real holds the real-account flags (preflight.go).
+	Real realFlags
 }
 
 // commands are the subcommand constructors, registered by each command's
@@ -49,6 +51,7 @@ func newRoot() (*cobra.Command, *globals) {
 	pf.StringVar(&g.LessonsDir, "lessons", "", "load a custom lesson pack from `DIR` instead of the built-in course")
 	pf.StringVar(&g.StateDir, "state-dir", "", "keep progress and lab state in `DIR` (default $XDG_STATE_HOME/seclab)")
 	pf.BoolVar(&g.Accessible, "accessible", false, "plain linear output for screen readers: no boxes, no animation")
+	addRealFlags(pf, &g.Real)
 	for _, c := range commands {
 		root.AddCommand(c(g))
 	}
