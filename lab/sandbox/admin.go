@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -63,7 +64,13 @@ func AdvanceClock(ctx context.Context, dir string, d time.Duration) (time.Time, 
 		return time.Time{}, errors.New("advance the clock by a positive duration, e.g. 7d")
 	}
 	if ep, err := ReadEndpoint(dir); err == nil {
-		return advanceRemote(ctx, ep, d)
+		t, err := advanceRemote(ctx, ep, d)
+		var ne *net.OpError
+		if !errors.As(err, &ne) {
+			return t, err
+		}
+		// The endpoint file is stale (the sandbox was killed): the store
+		// is free, so move the clock there.
 	}
 	s := New(WithStateDir(dir))
 	if err := s.open(); err != nil {

@@ -77,3 +77,21 @@ func TestAdvanceClockThroughRunningSandbox(t *testing.T) {
 		t.Errorf("running sandbox advanced by %s", d)
 	}
 }
+
+func TestAdvanceClockWithStaleEndpoint(t *testing.T) {
+	dir := t.TempDir()
+	s := New(WithStateDir(dir))
+	if err := s.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteProfiles(); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // leaves the endpoint file behind, as kill -9 would
+	if _, err := ReadEndpoint(dir); err != nil {
+		t.Fatalf("endpoint file: %v", err)
+	}
+	if _, err := AdvanceClock(t.Context(), dir, time.Hour); err != nil {
+		t.Errorf("advance with a stale endpoint file: %v", err)
+	}
+}
