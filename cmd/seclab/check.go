@@ -89,6 +89,12 @@ not be checked, 2 for a usage error.`,
 					chosen = append(chosen, l)
 				}
 			}
+			if all && g.isRealTarget() {
+				chosen = realLessons(cmd.ErrOrStderr(), chosen)
+			}
+			if err := preflightLessons(cmd.Context(), g, chosen); err != nil {
+				return err
+			}
 			rep, err := runChecks(cmd.Context(), g, chosen, solve)
 			if err != nil {
 				return err

@@ -287,3 +287,21 @@ func preflightLessons(ctx context.Context, g *globals, ls []*lessons.Lesson) err
 	}
 	return preflightOnce(ctx, g, cfg, os.Stdin, os.Stderr, isTerminal(), ls)
 }
+
+// realLessons keeps the lessons that run on AWS (what `--all` means on a
+// real account) and says which it leaves out.
+func realLessons(w io.Writer, ls []*lessons.Lesson) []*lessons.Lesson {
+	var keep []*lessons.Lesson
+	var skipped []string
+	for _, l := range ls {
+		if supports(l, target.AWS) {
+			keep = append(keep, l)
+		} else {
+			skipped = append(skipped, fmt.Sprint(l.Number))
+		}
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(w, "seclab: lessons %s run on the sandbox only; checking the %d that run on AWS\n", strings.Join(skipped, ", "), len(keep))
+	}
+	return keep
+}
