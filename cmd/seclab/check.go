@@ -151,6 +151,11 @@ func runChecks(ctx context.Context, g *globals, chosen []*lessons.Lesson, solve 
 		rep.Target = "sandbox"
 	}
 	sem := make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))
+	if g.isRealTarget() {
+		// One account, one trail: lessons one at a time, so that no
+		// lesson's trail checks see another's calls.
+		sem = make(chan struct{}, 1)
+	}
 	var wg sync.WaitGroup
 	for i, l := range chosen {
 		wg.Add(1)

@@ -39,6 +39,9 @@ type realFlags struct {
 	ReadOnly bool
 	// AllowAccounts is the allow-list (--allow-account, repeatable).
 	AllowAccounts []string
+	// SandboxState is the state folder of the `seclab sandbox` an
+	// --as-aws URL points at: its trail serves the trail checks.
+	SandboxState string
 }
 
 // confirmed remembers, per target and profile, the account this process
@@ -60,6 +63,7 @@ func addRealFlags(pf *pflag.FlagSet, r *realFlags) {
 	pf.BoolVar(&r.AsAWS, "as-aws", false, "treat the --target URL as a real AWS account (roles for personas, tags, ledger, confirmation)")
 	pf.BoolVarP(&r.Yes, "yes", "y", false, "confirm the AWS account without asking")
 	pf.BoolVar(&r.ReadOnly, "readonly", false, "refuse every console command that may change state (checks still run)")
+	pf.StringVar(&r.SandboxState, "sandbox-state", "", "with --as-aws against `seclab sandbox`: its state `DIR`, whose trail the trail checks read")
 	pf.StringArrayVar(&r.AllowAccounts, "allow-account", nil, "only use this AWS account `ID` (repeatable; also "+allowedAccountsEnv+")")
 }
 
@@ -115,6 +119,13 @@ func realTarget(ctx context.Context, g *globals, ls ...*lessons.Lesson) (target.
 	t := target.Target{Kind: target.AWS, Learner: cfg, WithCredentials: withCredentials(cfg)}
 	if g.Target != target.AWS {
 		t.Endpoint = g.Target
+		if g.Real.SandboxState != "" {
+			tr, err := newFileTrail(g.Real.SandboxState)
+			if err != nil {
+				return target.Target{}, err
+			}
+			t.Trail = tr
+		}
 	}
 	return t, nil
 }

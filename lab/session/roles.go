@@ -15,6 +15,7 @@ import (
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/seclab-dev/seclab/lab/ledger"
+	"github.com/seclab-dev/seclab/lab/target"
 	"github.com/seclab-dev/seclab/lessons"
 )
 
@@ -191,4 +192,23 @@ func (r propagating) Retrieve(ctx context.Context) (aws.Credentials, error) {
 		}
 		delay = min(delay*2, 2*time.Second)
 	}
+}
+
+// asPersonas renames the principals of persona roles in trail events to
+// the personas' names, so that a trail check's `as: alice` matches a call
+// made through the role seclab-<run>-alice.
+func (s *Session) asPersonas(events []target.Event) []target.Event {
+	if s.opts.Target.Kind != target.AWS || len(s.lesson.Personas) == 0 {
+		return events
+	}
+	run := s.RunID()
+	for i, e := range events {
+		for _, p := range s.lesson.Personas {
+			role := RoleName(run, p.Name)
+			if e.PrincipalName == role || strings.HasPrefix(e.PrincipalName, role+"/") {
+				events[i].PrincipalName = p.Name
+			}
+		}
+	}
+	return events
 }

@@ -302,9 +302,9 @@ func (s *Session) Trail(ctx context.Context) ([]target.Event, bool, error) {
 	}
 	s.mu.Unlock()
 	if marked {
-		return s.trailLog.from(ctx, mark), true, nil
+		return s.asPersonas(s.trailLog.from(ctx, mark)), true, nil
 	}
-	return s.trailLog.since(ctx, since), true, nil
+	return s.asPersonas(s.trailLog.since(ctx, since)), true, nil
 }
 
 var _ check.Env = (*Session)(nil)
