@@ -124,3 +124,23 @@ func FuzzJSONProtocol(f *testing.F) {
 		serveSigned(t, s, creds, service, map[string]string{"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": target}, body)
 	})
 }
+
+func FuzzParsePresigned(f *testing.F) {
+	f.Add("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA%2F20250101%2Fus-east-1%2Fsts%2Faws4_request&X-Amz-Date=20250101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=ab")
+	f.Add("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=-1")
+	f.Add("X-Amz-Algorithm=x")
+	f.Fuzz(func(t *testing.T, query string) {
+		q, err := url.ParseQuery(query)
+		if err != nil {
+			return
+		}
+		p, err := parsePresigned(q)
+		if err != nil {
+			return
+		}
+		_ = p.checkTime(time.Now(), 15*time.Minute)
+		_ = checkScope(p.auth, p.amzDate, "sts")
+		r := httptest.NewRequest(http.MethodGet, "http://127.0.0.1/?"+q.Encode(), nil)
+		_ = verifySignature(r, nil, p.auth, p.amzDate, "secret")
+	})
+}

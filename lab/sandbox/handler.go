@@ -119,6 +119,11 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request) (*call, error) {
 	c.operation = params.Get("Action")
 	c.version = params.Get("Version")
 	c.name = scopeService(r.Header.Get("Authorization"))
+	if c.name == "" && isPresigned(r.URL.Query()) {
+		if f := strings.Split(r.URL.Query().Get("X-Amz-Credential"), "/"); len(f) == 5 {
+			c.name = f[3]
+		}
+	}
 	if c.name == "" {
 		c.name = serviceForVersion(c.version)
 	}
@@ -162,20 +167,34 @@ func unknownOperation(c *call) error {
 
 // authenticate verifies SigV4 and resolves the caller.
 func (s *Server) authenticate(r *http.Request, c *call) (svc.Caller, error) {
-	a, err := parseAuthorization(r.Header.Get("Authorization"))
-	if err != nil {
-		return svc.Caller{}, err
-	}
-	amzDate, t, err := requestTime(r)
-	if err != nil {
-		return svc.Caller{}, err
-	}
 	skew := jsonSkew
 	if c.proto == svc.Query {
 		skew = querySkew
 	}
-	if err := checkSkew(amzDate, t, time.Now().UTC(), skew); err != nil {
-		return svc.Caller{}, err
+	var a *authHeader
+	var amzDate, token string
+	if q := r.URL.Query(); isPresigned(q) && r.Header.Get("Authorization") == "" {
+		p, err := parsePresigned(q)
+		if err != nil {
+			return svc.Caller{}, err
+		}
+		if err := p.checkTime(time.Now().UTC(), skew); err != nil {
+			return svc.Caller{}, err
+		}
+		a, amzDate, token = p.auth, p.amzDate, p.token
+	} else {
+		var err error
+		if a, err = parseAuthorization(r.Header.Get("Authorization")); err != nil {
+			return svc.Caller{}, err
+		}
+		var t time.Time
+		if amzDate, t, err = requestTime(r); err != nil {
+			return svc.Caller{}, err
+		}
+		if err := checkSkew(amzDate, t, time.Now().UTC(), skew); err != nil {
+			return svc.Caller{}, err
+		}
+		token = r.Header.Get("X-Amz-Security-Token")
 	}
 	if err := checkScope(a, amzDate, c.name); err != nil {
 		return svc.Caller{}, err
@@ -184,7 +203,6 @@ func (s *Server) authenticate(r *http.Request, c *call) (svc.Caller, error) {
 	if err != nil {
 		return svc.Caller{}, err
 	}
-	token := r.Header.Get("X-Amz-Security-Token")
 	if !ok || token != cred.token {
 		return svc.Caller{}, &sigError{sigUnknownKey, "The security token included in the request is invalid"}
 	}

@@ -46,6 +46,9 @@ type authHeader struct {
 	Terminator    string
 	SignedHeaders []string
 	Signature     string
+	// presigned is set when the signature came in the query string; it is
+	// then left out of the canonical query.
+	presigned bool
 }
 
 // Scope is the credential scope string date/region/service/terminator.
@@ -211,7 +214,7 @@ func verifySignature(r *http.Request, body []byte, a *authHeader, amzDate, secre
 	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" && h != payloadHash {
 		return &sigError{sigMismatch, "The provided 'x-amz-content-sha256' header does not match what was computed."}
 	}
-	creq := canonicalRequest(r, a.SignedHeaders, payloadHash)
+	creq := canonicalRequest(r, a, payloadHash)
 	crHash := sha256.Sum256([]byte(creq))
 	sts := sigAlgorithm + "\n" + amzDate + "\n" + a.Scope() + "\n" + hex.EncodeToString(crHash[:])
 	key := signingKey(secret, a.Date, a.Region, a.Service)
@@ -222,7 +225,8 @@ func verifySignature(r *http.Request, body []byte, a *authHeader, amzDate, secre
 	return nil
 }
 
-func canonicalRequest(r *http.Request, signed []string, payloadHash string) string {
+func canonicalRequest(r *http.Request, a *authHeader, payloadHash string) string {
+	signed := a.SignedHeaders
 	var b strings.Builder
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
@@ -232,7 +236,11 @@ func canonicalRequest(r *http.Request, signed []string, payloadHash string) stri
 	}
 	b.WriteString(path)
 	b.WriteByte('\n')
-	b.WriteString(canonicalQuery(r.URL.Query()))
+	q := r.URL.Query()
+	if a.presigned {
+		q.Del("X-Amz-Signature")
+	}
+	b.WriteString(canonicalQuery(q))
 	b.WriteByte('\n')
 	for _, h := range signed {
 		b.WriteString(h)
