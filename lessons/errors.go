@@ -17,6 +17,7 @@ type Problem struct {
 	Msg string
 }
 
+// String formats the problem as FILE:LINE: message.
 func (p Problem) String() string {
 	switch {
 	case p.File == "":
@@ -48,6 +49,7 @@ type PackError struct {
 	Problems Problems
 }
 
+// Error lists every problem, one per line.
 func (e *PackError) Error() string {
 	lines := make([]string, len(e.Problems))
 	for i, p := range e.Problems {

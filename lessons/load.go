@@ -154,6 +154,7 @@ func subFS(fsys fs.FS, dir string) fs.FS {
 // emptyFS is a file system with an empty root folder.
 type emptyFS struct{}
 
+// Open opens the root folder; every other name does not exist.
 func (emptyFS) Open(name string) (fs.File, error) {
 	if name == "." {
 		return emptyDir{}, nil
@@ -161,6 +162,8 @@ func (emptyFS) Open(name string) (fs.File, error) {
 	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 }
 
+// emptyDir is emptyFS's root: an open folder with no entries, which is
+// also its own FileInfo.
 type emptyDir struct{}
 
 func (emptyDir) Stat() (fs.FileInfo, error) { return emptyDir{}, nil }

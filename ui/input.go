@@ -19,15 +19,20 @@ type lineInput struct {
 	focused     bool
 }
 
+// Value returns the line.
 func (in *lineInput) Value() string { return string(in.value) }
 
+// SetValue replaces the line and puts the cursor at its end.
 func (in *lineInput) SetValue(s string) {
 	in.value = []rune(s)
 	in.pos = len(in.value)
 }
 
+// Focus shows the cursor.
 func (in *lineInput) Focus() { in.focused = true }
-func (in *lineInput) Blur()  { in.focused = false }
+
+// Blur hides the cursor.
+func (in *lineInput) Blur() { in.focused = false }
 
 // Update edits the line; it reports whether msg changed the value.
 func (in *lineInput) Update(msg tea.Msg) bool {

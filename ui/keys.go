@@ -111,6 +111,7 @@ func (k LessonKeys) FullHelp() [][]key.Binding {
 // go to the command line there, so only these keys act on the screen.
 type consoleHelp struct{ k LessonKeys }
 
+// ShortHelp implements help.KeyMap.
 func (c consoleHelp) ShortHelp() []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
@@ -121,4 +122,5 @@ func (c consoleHelp) ShortHelp() []key.Binding {
 	}
 }
 
+// FullHelp implements help.KeyMap.
 func (c consoleHelp) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
