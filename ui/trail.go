@@ -89,7 +89,11 @@ func (t *trailPane) line(e TrailEvent) string {
 	if e.Via != "" {
 		action += " via " + e.Via
 	}
+	// In a narrow pane the decision matters more than the time.
 	s := fmt.Sprintf("%s %-8s %s  %s", e.Time.Format("15:04:05"), e.Principal, action, dec)
+	if t.width < 60 {
+		s = fmt.Sprintf("%s %s %s", dec, e.Principal, action)
+	}
 	if e.Reason != "" {
 		s += "  " + st.Dim.Render("("+e.Reason+")")
 	}
