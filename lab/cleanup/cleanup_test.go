@@ -102,6 +102,7 @@ func TestCleanupTouchesOnlySeclabs(t *testing.T) {
 	rec(ledger.TypeRole, "iam:CreateRole", "seclab-abc123-alice")
 	must[*iam.CreateRoleOutput](t)(im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("seclab-abc123-alice"), AssumeRolePolicyDocument: aws.String(trust)}))
 	must[*iam.AttachRolePolicyOutput](t)(im.AttachRolePolicy(ctx, &iam.AttachRolePolicyInput{RoleName: aws.String("seclab-abc123-alice"), PolicyArn: aws.String("arn:aws:iam::aws:policy/SecretsManagerReadWrite")}))
+	rec(ledger.TypeRolePolicy, "iam:PutRolePolicy", "seclab-abc123-alice/inline").Done("", "", "")
 	must[*iam.PutRolePolicyOutput](t)(im.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String("seclab-abc123-alice"), PolicyName: aws.String("inline"), PolicyDocument: aws.String(doc)}))
 	rec(ledger.TypeUser, "iam:CreateUser", "seclab-abc123-dev").Done("", "", "")
 	must[*iam.CreateUserOutput](t)(im.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("seclab-abc123-dev")}))

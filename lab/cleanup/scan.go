@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -99,6 +100,11 @@ type Plan struct {
 // order is the deletion order of types.
 var order = map[string]int{ledger.TypeAlias: 0, ledger.TypeKey: 1, ledger.TypeSecret: 2, ledger.TypeRole: 3, ledger.TypeUser: 4, ledger.TypePolicy: 5}
 
+// ownerOf maps the types that live inside a role or user to the owner's
+// type; their ledger name is "OWNER/…" (an access key's is the user's).
+var ownerOf = map[string]string{ledger.TypeRolePolicy: ledger.TypeRole, ledger.TypeAttachedRole: ledger.TypeRole,
+	ledger.TypeUserPolicy: ledger.TypeUser, ledger.TypeAttachedUser: ledger.TypeUser, ledger.TypeAccessKey: ledger.TypeUser}
+
 // ledgerIndex finds live ledger entries by type and name, key ID or ARN.
 type ledgerIndex struct {
 	byKey map[string][]ledger.Entry
@@ -180,10 +186,32 @@ func Scan(ctx context.Context, cfg aws.Config, entries []ledger.Entry, f Filter)
 		}
 		return a.Label() < b.Label()
 	})
-	// Live ledger entries of deletable types that the scan did not find
-	// are gone already (or were never created): settle them.
+	// What was created inside a role or user (inline policies, access
+	// keys, attachments) goes with it.
+	owners := map[string]int{}
+	for i, r := range p.Resources {
+		if r.Type == ledger.TypeRole || r.Type == ledger.TypeUser {
+			owners[r.Type+"|"+r.Name] = i
+		}
+	}
 	for _, e := range entries {
-		if _, deletable := order[e.Type]; deletable && e.Live() && !ix.used[e.ID] && f.keep(e.Run, e.Lesson) {
+		owner, _, _ := strings.Cut(e.Name, "/")
+		if i, ok := owners[ownerOf[e.Type]+"|"+owner]; ok && e.Live() {
+			ix.used[e.ID] = true
+			p.Resources[i].ledgerIDs = append(p.Resources[i].ledgerIDs, e.ID)
+		}
+	}
+	// Live ledger entries the scan did not find are gone already (or
+	// were never created): settle them. Dependents of a resource that is
+	// not seclab's stay: cleanup never touches it.
+	for _, e := range entries {
+		if !e.Live() || ix.used[e.ID] || !f.keep(e.Run, e.Lesson) {
+			continue
+		}
+		_, deletable := order[e.Type]
+		owner, _, _ := strings.Cut(e.Name, "/")
+		_, seclabOwner := SeclabName(owner)
+		if deletable || ownerOf[e.Type] != "" && seclabOwner {
 			p.Settled = append(p.Settled, e)
 		}
 	}
