@@ -1,0 +1,28 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestTrailLine(t *testing.T) {
+	e := TrailEvent{Time: time.Date(2026, 12, 4, 12, 1, 7, 0, time.UTC), Principal: "alice",
+		Action: "kms:GenerateDataKey", Via: "secretsmanager", Decision: "ALLOW", Reason: `key policy "Alice uses"`}
+	tests := []struct {
+		width int
+		want  string
+	}{
+		{80, `12:01:07 alice    kms:GenerateDataKey via secretsmanager  ALLOW  (key policy "Alice uses")`},
+		{40, `ALLOW alice kms:GenerateDataKey via secretsmanager  (key policy "Alice uses")`},
+	}
+	for _, tt := range tests {
+		tp := newTrail(NewStyles(true), false)
+		tp.SetSize(tt.width, 5)
+		if diff := cmp.Diff(tt.want, ansi.Strip(tp.line(e))); diff != "" {
+			t.Errorf("width %d (-want +got):\n%s", tt.width, diff)
+		}
+	}
+}
