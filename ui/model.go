@@ -212,7 +212,6 @@ func (m *Model) openLesson(l *lessons.Lesson) {
 		console: newConsole(m.styles, plain),
 		trail:   newTrail(m.styles, plain),
 	}
-	ls.vp.SetContent(wrap(l.Body, max(10, m.width-4)))
 	m.lesson = ls
 	m.screen = screenLesson
 	m.showHelp = false
@@ -245,6 +244,10 @@ func (m *Model) resize() {
 	ls.vp.SetWidth(w)
 	ls.vp.SetHeight(h)
 	ls.want = renderKey{lesson: ls.l.Dir + "/" + ls.l.ID, width: w, style: m.styles.Glamour}
+	if ls.have.width == 0 && w > 0 {
+		// Until the first rendering arrives, show the Markdown as plain text.
+		ls.vp.SetContent(wrap(ls.l.Body, w))
+	}
 	sw, sh := inner(lay.steps, plain)
 	ls.steps.SetSize(sw, sh)
 	cw, ch := inner(lay.console, plain)
