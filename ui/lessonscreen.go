@@ -295,11 +295,13 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if ls.steps.sel > 0 {
 			ls.steps.sel--
 			ls.steps.refresh()
+			m.scrollToStep(ls.steps.sel)
 		}
 	case key.Matches(km, k.NextStep):
 		if ls.steps.sel < len(ls.l.Steps)-1 {
 			ls.steps.sel++
 			ls.steps.refresh()
+			m.scrollToStep(ls.steps.sel)
 		}
 	case key.Matches(km, k.Hint):
 		return m, m.revealHint()

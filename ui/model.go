@@ -9,11 +9,14 @@ package ui
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/seclab-dev/seclab/lab/progress"
 	"github.com/seclab-dev/seclab/lessons"
@@ -284,7 +287,29 @@ func (m *Model) applyRendered(msg renderedMsg) {
 	if total := ls.vp.TotalLineCount(); total > 0 {
 		frac = float64(ls.vp.YOffset()) / float64(total)
 	}
+	first := ls.have.width == 0
 	ls.vp.SetContent(msg.content)
 	ls.vp.SetYOffset(int(frac * float64(ls.vp.TotalLineCount())))
 	ls.have = msg.key
+	// A resumed lesson opens at the current step's section, unless the
+	// learner has already scrolled.
+	if cur := ls.steps.current(); first && frac == 0 && cur > 0 && cur < len(ls.l.Steps) {
+		m.scrollToStep(cur)
+	}
+}
+
+// scrollToStep scrolls the lesson pane to step i's heading, if the
+// rendered lesson shows it.
+func (m *Model) scrollToStep(i int) {
+	ls := m.lesson
+	st := ls.l.Steps[i]
+	want := fmt.Sprintf("Step %d", st.Number)
+	for n, line := range strings.Split(ls.vp.GetContent(), "\n") {
+		plain := strings.TrimSpace(ansi.Strip(line))
+		plain = strings.TrimLeft(plain, "# ")
+		if strings.HasPrefix(plain, want) && strings.Contains(plain, st.Title) {
+			ls.vp.SetYOffset(n)
+			return
+		}
+	}
 }

@@ -92,6 +92,21 @@ func TestResumesAtFirstUnfinishedStep(t *testing.T) {
 			t.Errorf("screen lacks %q:\n%s", want, out)
 		}
 	}
+	// The lesson pane opens at the current step's section, and [ moves it
+	// back to step 2's (in a pane small enough to scroll that far).
+	m = drive(t, start(t, Options{Pack: pack, Progress: prog, Open: l}), size(80, 24))
+	out = shot(t, m)
+	off3 := m.(Model).lesson.vp.YOffset()
+	if off3 == 0 || !strings.Contains(out, "## Step 3: Apply a secure key policy") {
+		t.Errorf("lesson pane not scrolled to step 3 (offset %d):\n%s", off3, out)
+	}
+	m = drive(t, m, press("["))
+	if off2 := m.(Model).lesson.vp.YOffset(); off2 >= off3 {
+		t.Errorf("[ left the lesson at offset %d (step 3 at %d)", off2, off3)
+	}
+	if line := strings.Split(shot(t, m), "\n")[1]; !strings.Contains(line, "## Step 2: Prove bob can read it") {
+		t.Errorf("after [, the lesson pane starts with %q", line)
+	}
 }
 
 func TestHintsAndSolutionGate(t *testing.T) {
