@@ -47,6 +47,9 @@ func trustPrincipal(callerARN string) string {
 // learner, managed policies attached, inline policy put, seclab tags),
 // recording every create in the ledger first. It is idempotent.
 func (s *Session) provisionRoles(ctx context.Context) error {
+	if s.opts.ReadOnly {
+		return nil // read-only mode creates nothing, personas included
+	}
 	who, err := sts.NewFromConfig(s.opts.Target.Learner).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
 		return fmt.Errorf("set up personas: %w", err)
@@ -161,6 +164,9 @@ func (s *Session) roleConfig(ctx context.Context, persona string) (aws.Config, e
 	c, ok := s.creds[persona]
 	s.mu.Unlock()
 	if !ok || c.ARN == "" {
+		if s.opts.ReadOnly {
+			return aws.Config{}, fmt.Errorf("persona %q has no role: read-only mode creates none", persona)
+		}
 		return aws.Config{}, fmt.Errorf("persona %q is not set up in this lesson", persona)
 	}
 	cfg := s.opts.Target.Learner.Copy()
