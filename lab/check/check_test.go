@@ -211,3 +211,53 @@ func TestReadOnlyCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingWorkspaceFileIsFail: a run check that reads a workspace file
+// the learner has not written yet fails with the author's message; other
+// failures before the call still make the check an ERROR.
+func TestMissingWorkspaceFileIsFail(t *testing.T) {
+	paramErr := func(flag, word, path string) console.Result {
+		return console.Result{Err: &console.Error{Status: console.ExitUsage,
+			Message: "Error parsing parameter '--" + flag + "': Unable to load paramfile " + word + ": [Errno 2] No such file or directory: '" + path + "'"}}
+	}
+	verify := "aws kms verify --key-id k --message fileb://message.txt --signing-algorithm RSASSA_PKCS1_V1_5_SHA_256 --signature fileb://sig.b64"
+	env := &fakeEnv{
+		files: map[string]string{"message.txt": "hello", "bad.b64": "not base64"},
+		results: map[string]console.Result{
+			"learner " + verify: paramErr("signature", "fileb://sig.b64", "sig.b64"),
+			"learner aws kms decrypt --ciphertext-blob=file://out/ct.b64": paramErr("ciphertext-blob", "file://out/ct.b64", "out/ct.b64"),
+			"learner aws kms decrypt --ciphertext-blob file://bad.b64": {Err: &console.Error{Status: console.ExitUsage,
+				Message: "Invalid base64: \"not base64\""}},
+			"learner aws kms decrypt --ciphertext-blob file:///tmp/nowhere.b64": paramErr("ciphertext-blob", "file:///tmp/nowhere.b64", "/tmp/nowhere.b64"),
+		},
+	}
+	type got struct {
+		Outcome         Outcome
+		Message, Detail string
+	}
+	tests := []struct {
+		name  string
+		check lessons.Check
+		want  got
+	}{
+		{"fileb word", lessons.Check{Run: verify, Expect: lessons.Expect{Query: "SignatureValid", Equals: true, HasEquals: true}, Fail: "sig.b64 does not hold a signature made with {{key}} yet."},
+			got{Fail, "sig.b64 does not hold a signature made with k-123 yet.", "sig.b64 is not in the workspace yet"}},
+		{"expected error code", lessons.Check{Run: verify, Expect: lessons.Expect{Error: "KMSInvalidSignatureException"}, Fail: "f"},
+			got{Fail, "f", "sig.b64 is not in the workspace yet"}},
+		{"flag=file:// in a subfolder", lessons.Check{Run: "aws kms decrypt --ciphertext-blob=file://out/ct.b64", Expect: lessons.Expect{OK: true}, Fail: "f"},
+			got{Fail, "f", "out/ct.b64 is not in the workspace yet"}},
+		{"file present but unreadable as a value", lessons.Check{Run: "aws kms decrypt --ciphertext-blob file://bad.b64", Expect: lessons.Expect{OK: true}, Fail: "f"},
+			got{Error, `the check's command failed before reaching AWS: Invalid base64: "not base64"`, ""}},
+		{"a path outside the workspace", lessons.Check{Run: "aws kms decrypt --ciphertext-blob file:///tmp/nowhere.b64", Expect: lessons.Expect{OK: true}, Fail: "f"},
+			got{Error, "the check's command failed before reaching AWS: Error parsing parameter '--ciphertext-blob': Unable to load paramfile file:///tmp/nowhere.b64: [Errno 2] No such file or directory: '/tmp/nowhere.b64'", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check.Name = tt.name
+			r := One(context.Background(), env, tt.check, Options{})
+			if diff := cmp.Diff(tt.want, got{r.Outcome, r.Message, r.Detail}); diff != "" {
+				t.Errorf("result (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -38,6 +39,12 @@ func runCheck(ctx context.Context, env Env, c lessons.Check) (Outcome, string) {
 		case r.Err.Transient:
 			return Error, fmt.Sprintf("the service could not answer: %s", r.Err.Message)
 		case r.Err.Code == "":
+			// A file:// or fileb:// argument naming a workspace file the
+			// learner has not written yet is the learner's work to do,
+			// not a broken check.
+			if name := missingWorkspaceFile(env, line); name != "" {
+				return Fail, fmt.Sprintf("%s is not in the workspace yet", name)
+			}
 			return Error, fmt.Sprintf("the check's command failed before reaching AWS: %s", r.Err.Message)
 		case e.Error != "":
 			if r.Err.Code == e.Error {
@@ -57,6 +64,41 @@ func runCheck(ctx context.Context, env Env, c lessons.Check) (Outcome, string) {
 		return queryCheck(env, e, r.Data)
 	}
 	return Error, "the check has no expectation"
+}
+
+// missingWorkspaceFile returns the first workspace file that a command
+// line reads with file:// or fileb:// (as a word of its own or as
+// --flag=file://NAME) and that does not exist, or "" when there is none.
+// Paths outside the workspace (absolute, ~) are not the workspace's to
+// judge and are skipped.
+func missingWorkspaceFile(env Env, line string) string {
+	words, err := console.Split(line)
+	if err != nil {
+		return ""
+	}
+	for _, w := range words {
+		if strings.HasPrefix(w, "--") {
+			if _, v, ok := strings.Cut(w, "="); ok {
+				w = v
+			}
+		}
+		var name string
+		switch {
+		case strings.HasPrefix(w, "fileb://"):
+			name = strings.TrimPrefix(w, "fileb://")
+		case strings.HasPrefix(w, "file://"):
+			name = strings.TrimPrefix(w, "file://")
+		default:
+			continue
+		}
+		if name == "" || strings.HasPrefix(name, "~") || strings.HasPrefix(name, "/") || filepath.IsAbs(name) {
+			continue
+		}
+		if _, err := env.ReadFile(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+	}
+	return ""
 }
 
 func queryCheck(env Env, e lessons.Expect, data any) (Outcome, string) {
