@@ -2,6 +2,8 @@ package policy
 
 import (
 	_ "embed"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -34,7 +36,8 @@ type catalogData struct {
 	services  map[string]string            // prefix -> service name
 	resources map[string]map[string]string // prefix -> resource type -> ARN format
 	keys      map[string]string            // lowercased condition key -> type
-	keyPrefix map[string]string            // lowercased "kms:encryptioncontext:" -> type, for templated keys
+	templates []keyTemplate                // templated keys (aws:ResourceTag/${TagKey}), in catalog order
+	seenTmpl  map[string]bool              // lowercased templated keys already in templates
 }
 
 var (
@@ -47,7 +50,7 @@ func loadCatalog() *catalogData {
 		c := &catalogData{
 			actions: map[string]*ActionSpec{}, byService: map[string][]*ActionSpec{},
 			services: map[string]string{}, resources: map[string]map[string]string{},
-			keys: map[string]string{}, keyPrefix: map[string]string{},
+			keys: map[string]string{}, seenTmpl: map[string]bool{},
 		}
 		svc := ""
 		for _, line := range strings.Split(catalogTSV, "\n") {
@@ -70,8 +73,8 @@ func loadCatalog() *catalogData {
 				c.addKey(f[1], f[2])
 			}
 		}
-		for k, t := range globalKeys {
-			c.addKey(k, t)
+		for _, k := range slices.Sorted(maps.Keys(globalKeys)) {
+			c.addKey(k, globalKeys[k])
 		}
 		catalog = c
 	})
@@ -79,27 +82,33 @@ func loadCatalog() *catalogData {
 }
 
 func (c *catalogData) addKey(key, typ string) {
-	if i := strings.Index(key, "${"); i >= 0 {
-		c.keyPrefix[strings.ToLower(key[:i])] = typ
+	if t, ok := parseKeyTemplate(key, typ); ok {
+		if lk := strings.ToLower(key); !c.seenTmpl[lk] {
+			c.seenTmpl[lk] = true
+			c.templates = append(c.templates, t)
+		}
 		return
 	}
 	c.keys[strings.ToLower(key)] = typ
 }
 
 // keyType returns the documented type of a condition key ("String",
-// "ArrayOfString", "ARN", "Bool", "Numeric", "Date", "IPAddress", ...).
+// "ArrayOfString", "ARN", "Bool", "Numeric", "Date", "IPAddress", ...). A
+// key that instantiates a templated catalog key (secretsmanager:ResourceTag/team
+// for secretsmanager:ResourceTag/tag-key) has the template's type.
 func (c *catalogData) keyType(key string) (string, bool) {
 	lk := strings.ToLower(key)
 	if t, ok := c.keys[lk]; ok {
 		return t, true
 	}
-	best, typ := 0, ""
-	for p, t := range c.keyPrefix {
-		if strings.HasPrefix(lk, p) && len(p) > best && len(lk) > len(p) {
-			best, typ = len(p), t
+	best := -1
+	typ := ""
+	for _, t := range c.templates {
+		if t.literal > best && t.match(lk) {
+			best, typ = t.literal, t.typ
 		}
 	}
-	return typ, best > 0
+	return typ, best >= 0
 }
 
 func splitList(s string) []string {
