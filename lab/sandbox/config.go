@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -46,7 +47,11 @@ func (s *Server) ConfigWith(c aws.Credentials) aws.Config {
 }
 
 func (s *Server) config(p aws.CredentialsProvider) aws.Config {
-	s.httpOnce.Do(func() { s.httpClient = awshttp.NewBuildableClient() })
+	s.httpOnce.Do(func() {
+		s.httpClient = awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+			t.MaxIdleConnsPerHost = 64 // every call goes to one host: keep concurrent callers' connections
+		})
+	})
 	return aws.Config{
 		// One HTTP client for every config this sandbox hands out, so
 		// the many SDK clients a lesson or test builds share connections.
