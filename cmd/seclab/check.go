@@ -99,6 +99,7 @@ not be checked, 2 for a usage error.`,
 			if err != nil {
 				return err
 			}
+			remindCleanup(cmd.ErrOrStderr(), g)
 			if asJSON {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seclab-dev/seclab/lab/cleanup"
 	"github.com/seclab-dev/seclab/lab/ledger"
+	"github.com/seclab-dev/seclab/lessons"
 )
 
 func init() { register(newCleanupCmd) }
@@ -142,4 +143,51 @@ func why(r cleanup.Resource) string {
 		s += ", lesson " + r.Lesson
 	}
 	return s + ")"
+}
+
+// remindCleanup says, when seclab leaves a real account, how much of what
+// it created the ledger still knows about, and how to remove it. It reads
+// only the ledger: leaving must not wait on AWS.
+func remindCleanup(w io.Writer, g *globals) {
+	if !g.isRealTarget() {
+		return
+	}
+	dir, err := g.stateDir()
+	if err != nil {
+		return
+	}
+	entries, _, err := ledger.Load(ledger.Path(dir))
+	if err != nil {
+		return
+	}
+	live := 0
+	for _, e := range entries {
+		if e.Live() && cleanup.Deletable(e.Type) {
+			live++
+		}
+	}
+	if live == 0 {
+		return
+	}
+	how := "seclab cleanup --target " + g.Target
+	if g.Real.AsAWS {
+		how += " --as-aws"
+	}
+	if g.Profile != "" {
+		how += " --profile " + g.Profile
+	}
+	if g.StateDir != "" {
+		how += " --state-dir " + g.StateDir
+	}
+	fmt.Fprintf(w, "seclab: %d resource(s) seclab created may still exist in the account (KMS keys cost $1 a month, secrets $0.40);\n"+
+		"seclab: see them with `%s --dry-run`, remove them with `%s`\n", live, how, how)
+}
+
+// tuiLessons are the lessons the terminal UI may open: the one named, or
+// every lesson that runs on AWS.
+func tuiLessons(pack *lessons.Pack, l *lessons.Lesson) []*lessons.Lesson {
+	if l != nil {
+		return []*lessons.Lesson{l}
+	}
+	return realLessons(io.Discard, pack.Lessons)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -71,6 +72,10 @@ func runTUI(g *globals, l *lessons.Lesson) error {
 			return err
 		}
 	}
+	// A real account is confirmed before the terminal UI takes the terminal.
+	if err := preflightLessons(context.Background(), g, tuiLessons(pack, l)); err != nil {
+		return err
+	}
 	m := ui.New(opts)
 	if len(prog.Warnings) > 0 {
 		m = m.WithStatus(strings.Join(prog.Warnings, "; "))
@@ -81,5 +86,6 @@ func runTUI(g *globals, l *lessons.Lesson) error {
 	for _, w := range prog.Warnings {
 		fmt.Fprintln(os.Stderr, "seclab:", w)
 	}
+	remindCleanup(os.Stderr, g)
 	return nil
 }

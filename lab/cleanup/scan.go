@@ -332,3 +332,7 @@ func scanSecrets(ctx context.Context, c *secretsmanager.Client, ix *ledgerIndex,
 	}
 	return nil
 }
+
+// Deletable reports whether cleanup deletes resources of a ledger type
+// itself (the others go with their role or user).
+func Deletable(typ string) bool { _, ok := order[typ]; return ok }
