@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -312,7 +313,32 @@ func uriEncode(s string) string {
 	return b.String()
 }
 
+// signingKeys caches derived signing keys: they change once a day per
+// access key, and deriving one costs four HMACs.
+var signingKeys struct {
+	sync.RWMutex
+	m map[string][]byte
+}
+
 func signingKey(secret, date, region, service string) []byte {
+	id := secret + "/" + date + "/" + region + "/" + service
+	signingKeys.RLock()
+	k, ok := signingKeys.m[id]
+	signingKeys.RUnlock()
+	if ok {
+		return k
+	}
+	k = deriveSigningKey(secret, date, region, service)
+	signingKeys.Lock()
+	if signingKeys.m == nil || len(signingKeys.m) >= 1024 {
+		signingKeys.m = map[string][]byte{}
+	}
+	signingKeys.m[id] = k
+	signingKeys.Unlock()
+	return k
+}
+
+func deriveSigningKey(secret, date, region, service string) []byte {
 	k := hmacSHA256([]byte("AWS4"+secret), []byte(date))
 	k = hmacSHA256(k, []byte(region))
 	k = hmacSHA256(k, []byte(service))

@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,6 +38,9 @@ type trail struct {
 
 var _ svc.Trail = (*trail)(nil)
 
+// linePool recycles the buffers events are encoded into.
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 func openTrail(dir string, readOnly func(string) bool) (*trail, error) {
 	f, err := os.OpenFile(filepath.Join(dir, TrailFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
@@ -60,17 +62,14 @@ func (t *trail) Record(e *svc.Event) {
 		return
 	}
 	e.ReadOnly = t.readOnly(e.Action)
-	line, err := json.Marshal(e)
-	if err != nil {
-		return // an Event always marshals; nothing useful to do otherwise
-	}
+	bp := linePool.Get().(*[]byte)
+	line := append(appendEvent((*bp)[:0], e), '\n')
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
 		return
 	}
 	t.w.Write(line)
-	t.w.WriteByte('\n')
 	for _, ch := range t.subs {
 		select {
 		case ch <- *e:
@@ -78,6 +77,8 @@ func (t *trail) Record(e *svc.Event) {
 		}
 	}
 	t.mu.Unlock()
+	*bp = line
+	linePool.Put(bp)
 	select {
 	case t.kick <- struct{}{}:
 	default:
