@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 
 	"github.com/seclab-dev/seclab/lab/check"
 	"github.com/seclab-dev/seclab/lab/console"
-	"github.com/seclab-dev/seclab/lab/policy"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 	"github.com/seclab-dev/seclab/lab/session"
 	"github.com/seclab-dev/seclab/lessons"
@@ -117,12 +115,7 @@ func uiTrailEvent(seq int64, e svc.Event) ui.TrailEvent {
 		te.Reason = e.ErrorCode
 	}
 	if len(e.Explanation) > 0 {
-		var x policy.Explanation
-		if err := json.Unmarshal(e.Explanation, &x); err == nil {
-			te.Explanation = x.String()
-		} else {
-			te.Explanation = string(e.Explanation)
-		}
+		te.Explanation = explanationText(e.Explanation)
 	}
 	return te
 }
