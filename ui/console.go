@@ -23,7 +23,9 @@ type consolePane struct {
 	histPos  int // len(history) when not browsing
 	draft    string
 	running  bool
-	width    int
+	// waiting is set while the lab starts: the learner can already type.
+	waiting bool
+	width   int
 	height   int
 	styles   Styles
 	plain    bool
@@ -66,8 +68,15 @@ func (c *consolePane) SetSize(w, h int) {
 	c.refresh()
 }
 
+// live reports whether the console takes typing: a lab is connected or
+// starting.
+func (c *consolePane) live() bool { return c.lab != nil || c.waiting }
+
 // Title is the pane's title.
 func (c *consolePane) Title() string {
+	if c.lab == nil && c.waiting {
+		return "Console · starting the lab…"
+	}
 	if c.lab == nil {
 		return "Console · not connected"
 	}
@@ -75,7 +84,7 @@ func (c *consolePane) Title() string {
 }
 
 func (c *consolePane) refresh() {
-	if c.lab == nil {
+	if c.lab == nil && !c.waiting {
 		c.out.SetContent(wrap(c.styles.Dim.Render(
 			"AWS CLI commands you type here (aws kms list-keys, as bob, …) run against the lab, "+
 				"and their output appears here. This session has no lab connected, so the console is "+
@@ -118,7 +127,7 @@ func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 		c.out, cmd = c.out.Update(msg)
 		return c, cmd, true
 	}
-	if c.lab == nil {
+	if !c.live() {
 		return c, nil, false
 	}
 	km, ok := msg.(tea.KeyPressMsg)
@@ -132,6 +141,11 @@ func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 	case "enter":
 		line := strings.TrimSpace(c.input.Value())
 		if line == "" || c.running {
+			return c, nil, true
+		}
+		if c.lab == nil {
+			c.say(c.styles.Dim.Render("The lab is still starting; press enter again in a moment."))
+			c.refresh()
 			return c, nil, true
 		}
 		if len(c.history) == 0 || c.history[len(c.history)-1] != line {
@@ -153,7 +167,7 @@ func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 			return consoleDoneMsg{line: line, result: lab.Exec(ctx, line)}
 		}, true
 	case "tab":
-		return c, nil, c.complete()
+		return c, nil, c.lab != nil && c.complete()
 	case "up":
 		if c.histPos > 0 {
 			if c.histPos == len(c.history) {
@@ -173,12 +187,6 @@ func (c consolePane) Update(msg tea.Msg) (consolePane, tea.Cmd, bool) {
 			}
 		}
 		return c, nil, true
-	case "pgup":
-		c.out.PageUp()
-		return c, nil, true
-	case "pgdown":
-		c.out.PageDown()
-		return c, nil, true
 	}
 	return c, nil, c.input.Update(msg)
 }
@@ -193,7 +201,7 @@ func (c *consolePane) trimLog() {
 
 // View renders the transcript and the prompt.
 func (c consolePane) View(focused bool) string {
-	if c.lab == nil {
+	if !c.live() {
 		return c.out.View()
 	}
 	c.input.focused = focused && !c.running

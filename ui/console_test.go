@@ -14,7 +14,10 @@ func openWithFakeLab(t *testing.T) (tea.Model, *fakeLab) {
 	l, _ := pack.Find("1")
 	lab := &fakeLab{}
 	m := drive(t, start(t, Options{Pack: pack, Progress: memProgress(t), Open: l,
-		OpenLab: func(_ ctxT, _ lessonT) (Lab, error) { return lab, nil }}), size(120, 40), press(">"))
+		OpenLab: func(_ ctxT, _ lessonT) (Lab, error) { return lab, nil }}), size(120, 40))
+	if f := m.(Model).lesson.focus; f != focusConsole {
+		t.Fatalf("a lesson with a lab opened with focus %v, want the console", f)
+	}
 	return m, lab
 }
 

@@ -20,20 +20,24 @@ type HomeKeys struct {
 // LessonKeys are the lesson screen's keys.
 type LessonKeys struct {
 	GlobalKeys
-	Back               key.Binding
-	FocusNext          key.Binding
-	FocusPrev          key.Binding
-	Up, Down           key.Binding
-	PageUp, PageDown   key.Binding
-	Top, Bottom        key.Binding
-	Hint               key.Binding
-	Solution           key.Binding
-	Check              key.Binding
-	Trail              key.Binding
-	Reset              key.Binding
-	Console            key.Binding
-	Confirm, Cancel    key.Binding
-	PrevStep, NextStep key.Binding
+	Back             key.Binding
+	FocusNext        key.Binding
+	FocusPrev        key.Binding
+	Up, Down         key.Binding
+	PageUp, PageDown key.Binding
+	// LessonUp and LessonDown page the lesson pane whatever has focus.
+	LessonUp, LessonDown key.Binding
+	// OutputUp and OutputDown page the console's output.
+	OutputUp, OutputDown key.Binding
+	Top, Bottom          key.Binding
+	Hint                 key.Binding
+	Solution             key.Binding
+	Check                key.Binding
+	Trail                key.Binding
+	Reset                key.Binding
+	Console              key.Binding
+	Confirm, Cancel      key.Binding
+	PrevStep, NextStep   key.Binding
 }
 
 // DefaultGlobalKeys returns the global bindings.
@@ -65,8 +69,12 @@ func DefaultLessonKeys() LessonKeys {
 		FocusPrev:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "focus back")),
 		Up:         key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:       key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:     key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("pgup/b", "page up")),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("pgdn/space", "page down")),
+		PageUp:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "page up")),
+		PageDown:   key.NewBinding(key.WithKeys("space", "f"), key.WithHelp("space", "page down")),
+		LessonUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "lesson up")),
+		LessonDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "lesson down")),
+		OutputUp:   key.NewBinding(key.WithKeys("shift+pgup", "ctrl+up"), key.WithHelp("shift+pgup", "output up")),
+		OutputDown: key.NewBinding(key.WithKeys("shift+pgdown", "ctrl+down"), key.WithHelp("shift+pgdn", "output down")),
 		Top:        key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
 		Bottom:     key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
 		Hint:       key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "hint")),
@@ -94,33 +102,38 @@ func (k HomeKeys) FullHelp() [][]key.Binding {
 
 // ShortHelp implements help.KeyMap.
 func (k LessonKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Help, k.FocusNext, k.Hint, k.Check, k.Trail, k.Solution, k.Quit}
+	return []key.Binding{k.Help, k.Console, k.Hint, k.Check, k.Trail, k.Solution, k.FocusNext, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
 func (k LessonKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.LessonUp, k.LessonDown},
 		{k.FocusNext, k.FocusPrev, k.Console, k.Trail, k.Back},
 		{k.PrevStep, k.NextStep, k.Hint, k.Solution, k.Check, k.Reset},
 		{k.Help, k.Quit},
 	}
 }
 
-// consoleHelp is the help shown while the console input has focus: letters
-// go to the command line there, so only these keys act on the screen.
+// consoleHelp is the help shown while the console input has focus:
+// printable keys, h c s t r q ? among them, type into the command line
+// there, so only these keys act on the screen; esc leaves the console
+// for the step keys.
 type consoleHelp struct{ k LessonKeys }
 
 // ShortHelp implements help.KeyMap.
 func (c consoleHelp) ShortHelp() []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
+		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "step keys & help")),
+		c.k.LessonDown,
 		key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
 		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
-		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave console")),
 		key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
 
 // FullHelp implements help.KeyMap.
-func (c consoleHelp) FullHelp() [][]key.Binding { return [][]key.Binding{c.ShortHelp()} }
+func (c consoleHelp) FullHelp() [][]key.Binding {
+	return [][]key.Binding{c.ShortHelp(), {c.k.LessonUp, c.k.LessonDown, c.k.OutputUp, c.k.OutputDown}}
+}

@@ -107,8 +107,13 @@ func (m Model) updateLesson(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
+		ls.console.waiting = false
 		if msg.err != nil {
 			ls.labErr = msg.err
+			ls.console.refresh()
+			if ls.focus == focusConsole {
+				ls.focus = focusLesson
+			}
 			m.status = "lab not started: " + msg.err.Error()
 			return m, nil
 		}
@@ -221,6 +226,21 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	prog := m.opts.Progress
 
+	// The lesson and the console's output page from anywhere.
+	switch {
+	case key.Matches(km, k.LessonUp):
+		ls.vp.PageUp()
+		return m, nil
+	case key.Matches(km, k.LessonDown):
+		ls.vp.PageDown()
+		return m, nil
+	case key.Matches(km, k.OutputUp):
+		ls.console.out.PageUp()
+		return m, nil
+	case key.Matches(km, k.OutputDown):
+		ls.console.out.PageDown()
+		return m, nil
+	}
 	if ls.steps.confirmReset {
 		ls.steps.confirmReset = false
 		ls.steps.refresh()
@@ -242,7 +262,7 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		ls.steps.refresh()
 		return m, nil
 	}
-	if ls.focus == focusConsole && ls.lab != nil {
+	if ls.focus == focusConsole && ls.console.live() {
 		switch {
 		case key.Matches(km, k.FocusNext) && ls.console.input.Value() != "":
 			var cmd tea.Cmd

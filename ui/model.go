@@ -215,6 +215,13 @@ func (m *Model) openLesson(l *lessons.Lesson) {
 		console: newConsole(m.styles, plain),
 		trail:   newTrail(m.styles, plain),
 	}
+	if m.opts.OpenLab != nil {
+		// Learners come to type commands: the console has focus, and
+		// takes typing while the lab starts.
+		ls.console.waiting = true
+		ls.console.refresh()
+		ls.focus = focusConsole
+	}
 	m.lesson = ls
 	m.screen = screenLesson
 	m.showHelp = false
@@ -250,6 +257,9 @@ func (m *Model) resize() {
 	if ls.have.width == 0 && w > 0 {
 		// Until the first rendering arrives, show the Markdown as plain text.
 		ls.vp.SetContent(wrap(ls.l.Body, w))
+	}
+	if lay.console.h == 0 && (ls.focus == focusConsole || ls.focus == focusTrail) {
+		ls.focus = focusLesson // too small to show the console
 	}
 	sw, sh := inner(lay.steps, plain)
 	ls.steps.SetSize(sw, sh)

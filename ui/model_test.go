@@ -233,7 +233,6 @@ func TestLabPluggedIn(t *testing.T) {
 	}}
 	prog := memProgress(t)
 	m := drive(t, start(t, Options{Pack: pack, Progress: prog, Open: l, OpenLab: func(_ ctxT, _ lessonT) (Lab, error) { return lab, nil }}), size(120, 40))
-	m = drive(t, m, press(">"))
 	m = drive(t, m, typed("aws kms list-keys")...)
 	m = drive(t, m, press("enter"))
 	out := shot(t, m)
@@ -318,7 +317,7 @@ func TestResetStep(t *testing.T) {
 	lab := &fakeLab{}
 	m := drive(t, start(t, Options{Pack: pack, Progress: prog, Open: l,
 		OpenLab: func(_ ctxT, _ lessonT) (Lab, error) { return lab, nil }}), size(120, 40))
-	m = drive(t, m, press("["), press("r"))
+	m = drive(t, m, press("esc"), press("["), press("r"))
 	if out := shot(t, m); !strings.Contains(out, "Reset step 1? Its progress is forgotten") {
 		t.Fatalf("no confirmation:\n%s", out)
 	}

@@ -39,7 +39,7 @@ func (m Model) render() string {
 	var km help.KeyMap = m.hkeys
 	if m.screen == screenLesson && m.lesson != nil {
 		km = m.keys
-		if m.lesson.focus == focusConsole && m.lesson.lab != nil {
+		if m.lesson.focus == focusConsole && m.lesson.console.live() {
 			km = consoleHelp{m.keys}
 		}
 	}
