@@ -26,9 +26,9 @@ type consolePane struct {
 	// waiting is set while the lab starts: the learner can already type.
 	waiting bool
 	width   int
-	height   int
-	styles   Styles
-	plain    bool
+	height  int
+	styles  Styles
+	plain   bool
 }
 
 // consoleDoneMsg carries a finished console line.
