@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -107,5 +109,19 @@ func TestRoleTagsPoliciesAndEntities(t *testing.T) {
 	_, err = c.DeleteRole(ctx, &iam.DeleteRoleInput{RoleName: aws.String("app")})
 	if code, _ := apiError(t, err); code != "DeleteConflict" {
 		t.Errorf("DeleteRole with an attached policy = %s", code)
+	}
+}
+
+func TestTagsOnlyWhenPresent(t *testing.T) {
+	s := start(t)
+	creds := learnerCreds(t, s)
+	_, body := rawCall(t, s, "iam", formHeaders, "Action=CreateUser&Version=2010-05-08&UserName=plain", creds, time.Now(), nil)
+	if strings.Contains(body, "<Tags") {
+		t.Errorf("CreateUser without tags returned a Tags element:\n%s", body)
+	}
+	_, body = rawCall(t, s, "iam", formHeaders,
+		"Action=CreateUser&Version=2010-05-08&UserName=tagged&Tags.member.1.Key=team&Tags.member.1.Value=blue", creds, time.Now(), nil)
+	if !strings.Contains(body, "<Tags><member><Key>team</Key><Value>blue</Value></member></Tags>") {
+		t.Errorf("CreateUser with a tag:\n%s", body)
 	}
 }

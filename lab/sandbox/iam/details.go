@@ -16,7 +16,7 @@ type xmlUserDetail struct {
 	GroupList               []string      `xml:"GroupList>member"`
 	AttachedManagedPolicies []xmlAttached `xml:"AttachedManagedPolicies>member"`
 	PermissionsBoundary     *xmlBoundary  `xml:"PermissionsBoundary,omitempty"`
-	Tags                    []Tag         `xml:"Tags>member,omitempty"`
+	Tags                    *xmlTags      `xml:"Tags,omitempty"`
 }
 
 type xmlGroupDetail struct {
@@ -40,7 +40,7 @@ type xmlRoleDetail struct {
 	RolePolicyList           []xmlInline   `xml:"RolePolicyList>member"`
 	AttachedManagedPolicies  []xmlAttached `xml:"AttachedManagedPolicies>member"`
 	PermissionsBoundary      *xmlBoundary  `xml:"PermissionsBoundary,omitempty"`
-	Tags                     []Tag         `xml:"Tags>member,omitempty"`
+	Tags                     *xmlTags      `xml:"Tags,omitempty"`
 }
 
 type xmlPolicyDetail struct {
@@ -124,7 +124,7 @@ func getAccountAuthorizationDetails(s *Service, r *svc.Request, p params) (any, 
 			}
 			out.UserDetailList = append(out.UserDetailList, xmlUserDetail{Path: u.Path, UserName: u.Name, UserID: u.ID,
 				Arn: u.ARN, CreateDate: ts(u.Created), UserPolicyList: inlineList(u), GroupList: u.Groups,
-				AttachedManagedPolicies: att, PermissionsBoundary: u.boundaryXML(), Tags: u.Tags})
+				AttachedManagedPolicies: att, PermissionsBoundary: u.boundaryXML(), Tags: tagsXML(u.Tags)})
 		}
 		for _, g := range groups {
 			if !want("Group") {
@@ -147,7 +147,7 @@ func getAccountAuthorizationDetails(s *Service, r *svc.Request, p params) (any, 
 			}
 			out.RoleDetailList = append(out.RoleDetailList, xmlRoleDetail{Path: ro.Path, RoleName: ro.Name, RoleID: ro.ID,
 				Arn: ro.ARN, CreateDate: ts(ro.Created), AssumeRolePolicyDocument: encodeDocument(ro.TrustPolicy),
-				RolePolicyList: inlineList(ro), AttachedManagedPolicies: att, PermissionsBoundary: ro.boundaryXML(), Tags: ro.Tags})
+				RolePolicyList: inlineList(ro), AttachedManagedPolicies: att, PermissionsBoundary: ro.boundaryXML(), Tags: tagsXML(ro.Tags)})
 		}
 		var policies []*managedPolicy
 		if want("AWSManagedPolicy") {

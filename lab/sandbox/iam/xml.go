@@ -9,6 +9,20 @@ const isoTime = "2006-01-02T15:04:05Z"
 
 func ts(t time.Time) string { return t.UTC().Format(isoTime) }
 
+// xmlTags is an optional Tags list: nil leaves the element out, as AWS
+// does for entities without tags (encoding/xml would write an empty
+// <Tags/> for a nil slice under "Tags>member").
+type xmlTags struct {
+	Member []Tag `xml:"member"`
+}
+
+func tagsXML(tags []Tag) *xmlTags {
+	if len(tags) == 0 {
+		return nil
+	}
+	return &xmlTags{Member: tags}
+}
+
 type xmlBoundary struct {
 	PermissionsBoundaryType string `xml:"PermissionsBoundaryType"`
 	PermissionsBoundaryArn  string `xml:"PermissionsBoundaryArn"`
@@ -21,7 +35,7 @@ type xmlUser struct {
 	Arn                 string       `xml:"Arn"`
 	CreateDate          string       `xml:"CreateDate"`
 	PermissionsBoundary *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
-	Tags                []Tag        `xml:"Tags>member,omitempty"`
+	Tags                *xmlTags     `xml:"Tags,omitempty"`
 }
 
 type xmlGroup struct {
@@ -42,22 +56,22 @@ type xmlRole struct {
 	Description              string       `xml:"Description,omitempty"`
 	MaxSessionDuration       int          `xml:"MaxSessionDuration,omitempty"`
 	PermissionsBoundary      *xmlBoundary `xml:"PermissionsBoundary,omitempty"`
-	Tags                     []Tag        `xml:"Tags>member,omitempty"`
+	Tags                     *xmlTags     `xml:"Tags,omitempty"`
 }
 
 type xmlPolicy struct {
-	PolicyName                    string `xml:"PolicyName"`
-	PolicyID                      string `xml:"PolicyId"`
-	Arn                           string `xml:"Arn"`
-	Path                          string `xml:"Path"`
-	DefaultVersionID              string `xml:"DefaultVersionId"`
-	AttachmentCount               int    `xml:"AttachmentCount"`
-	PermissionsBoundaryUsageCount int    `xml:"PermissionsBoundaryUsageCount"`
-	IsAttachable                  bool   `xml:"IsAttachable"`
-	Description                   string `xml:"Description,omitempty"`
-	CreateDate                    string `xml:"CreateDate"`
-	UpdateDate                    string `xml:"UpdateDate"`
-	Tags                          []Tag  `xml:"Tags>member,omitempty"`
+	PolicyName                    string   `xml:"PolicyName"`
+	PolicyID                      string   `xml:"PolicyId"`
+	Arn                           string   `xml:"Arn"`
+	Path                          string   `xml:"Path"`
+	DefaultVersionID              string   `xml:"DefaultVersionId"`
+	AttachmentCount               int      `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int      `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool     `xml:"IsAttachable"`
+	Description                   string   `xml:"Description,omitempty"`
+	CreateDate                    string   `xml:"CreateDate"`
+	UpdateDate                    string   `xml:"UpdateDate"`
+	Tags                          *xmlTags `xml:"Tags,omitempty"`
 }
 
 type xmlPolicyVersion struct {
@@ -94,7 +108,7 @@ func (e *entity) boundaryXML() *xmlBoundary {
 
 func (e *entity) userXML() xmlUser {
 	return xmlUser{Path: e.Path, UserName: e.Name, UserID: e.ID, Arn: e.ARN, CreateDate: ts(e.Created),
-		PermissionsBoundary: e.boundaryXML(), Tags: e.Tags}
+		PermissionsBoundary: e.boundaryXML(), Tags: tagsXML(e.Tags)}
 }
 
 func (e *entity) groupXML() xmlGroup {
@@ -104,11 +118,11 @@ func (e *entity) groupXML() xmlGroup {
 func (e *entity) roleXML() xmlRole {
 	return xmlRole{Path: e.Path, RoleName: e.Name, RoleID: e.ID, Arn: e.ARN, CreateDate: ts(e.Created),
 		AssumeRolePolicyDocument: encodeDocument(e.TrustPolicy), Description: e.Description,
-		MaxSessionDuration: e.MaxSession, PermissionsBoundary: e.boundaryXML(), Tags: e.Tags}
+		MaxSessionDuration: e.MaxSession, PermissionsBoundary: e.boundaryXML(), Tags: tagsXML(e.Tags)}
 }
 
 func (p *managedPolicy) xml(attachments, boundaryUses int) xmlPolicy {
 	return xmlPolicy{PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN, Path: p.Path, DefaultVersionID: p.Default,
 		AttachmentCount: attachments, PermissionsBoundaryUsageCount: boundaryUses, IsAttachable: true,
-		Description: p.Description, CreateDate: ts(p.Created), UpdateDate: ts(p.Updated), Tags: p.Tags}
+		Description: p.Description, CreateDate: ts(p.Created), UpdateDate: ts(p.Updated), Tags: tagsXML(p.Tags)}
 }
