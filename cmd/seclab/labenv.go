@@ -167,27 +167,6 @@ func endpointTarget(ctx context.Context, g *globals) (target.Target, error) {
 	return target.Target{Kind: target.Endpoint, Endpoint: g.Target, Learner: cfg, WithCredentials: withCredentials(cfg)}, nil
 }
 
-// awsTarget is a real account through the standard credential chain, only
-// with an explicit profile (DESIGN.md §6).
-func awsTarget(ctx context.Context, g *globals) (target.Target, error) {
-	profile := g.Profile
-	if profile == "" {
-		profile = os.Getenv("AWS_PROFILE")
-	}
-	if profile == "" {
-		return target.Target{}, errors.New("--target aws needs --profile (or AWS_PROFILE): seclab never falls back to default credentials for a real account")
-	}
-	opts := []func(*config.LoadOptions) error{config.WithSharedConfigProfile(profile)}
-	if g.Region != "" {
-		opts = append(opts, config.WithRegion(g.Region))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return target.Target{}, fmt.Errorf("load AWS profile %s: %w", profile, err)
-	}
-	return target.Target{Kind: target.AWS, Learner: cfg, WithCredentials: withCredentials(cfg)}, nil
-}
-
 func withCredentials(base aws.Config) func(aws.Credentials) aws.Config {
 	return func(c aws.Credentials) aws.Config {
 		cfg := base.Copy()
