@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -145,20 +146,44 @@ func why(r cleanup.Resource) string {
 	return s + ")"
 }
 
+// offerCleanup is remindCleanup for a learner at a terminal (leaving the
+// terminal UI): it asks whether to clean up now, and does on "y".
+func offerCleanup(ctx context.Context, in io.Reader, out io.Writer, g *globals, tty bool) {
+	if remindCleanup(out, g) == 0 || !tty {
+		return
+	}
+	fmt.Fprint(out, "Clean up now? [y/N] ")
+	line, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+		return
+	}
+	cfg, err := realConfig(ctx, g)
+	if err == nil {
+		var dir string
+		if dir, err = g.stateDir(); err == nil {
+			err = runCleanup(ctx, out, cfg, ledger.Path(dir), cleanup.Filter{}, false)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(out, "seclab:", err)
+	}
+}
+
 // remindCleanup says, when seclab leaves a real account, how much of what
 // it created the ledger still knows about, and how to remove it. It reads
 // only the ledger: leaving must not wait on AWS.
-func remindCleanup(w io.Writer, g *globals) {
+// It returns the number of live entries.
+func remindCleanup(w io.Writer, g *globals) int {
 	if !g.isRealTarget() {
-		return
+		return 0
 	}
 	dir, err := g.stateDir()
 	if err != nil {
-		return
+		return 0
 	}
 	entries, _, err := ledger.Load(ledger.Path(dir))
 	if err != nil {
-		return
+		return 0
 	}
 	live := 0
 	for _, e := range entries {
@@ -167,7 +192,7 @@ func remindCleanup(w io.Writer, g *globals) {
 		}
 	}
 	if live == 0 {
-		return
+		return 0
 	}
 	how := "seclab cleanup --target " + g.Target
 	if g.Real.AsAWS {
@@ -181,6 +206,7 @@ func remindCleanup(w io.Writer, g *globals) {
 	}
 	fmt.Fprintf(w, "seclab: %d resource(s) seclab created may still exist in the account (KMS keys cost $1 a month, secrets $0.40);\n"+
 		"seclab: see them with `%s --dry-run`, remove them with `%s`\n", live, how, how)
+	return live
 }
 
 // tuiLessons are the lessons the terminal UI may open: the one named, or

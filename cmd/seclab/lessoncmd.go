@@ -86,6 +86,6 @@ func runTUI(g *globals, l *lessons.Lesson) error {
 	for _, w := range prog.Warnings {
 		fmt.Fprintln(os.Stderr, "seclab:", w)
 	}
-	remindCleanup(os.Stderr, g)
+	offerCleanup(context.Background(), os.Stdin, os.Stderr, g, isTerminal())
 	return nil
 }
