@@ -3,6 +3,7 @@ package cleanup
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -173,4 +174,27 @@ func load(t *testing.T, path string) []ledger.Entry {
 		t.Fatalf("load ledger: %v (%d bad lines)", err, bad)
 	}
 	return e
+}
+
+// FuzzSeclabName: a name is seclab's only when it starts with seclab's
+// prefix and the run it reports.
+func FuzzSeclabName(f *testing.F) {
+	for _, s := range []string{"seclab-3fa9c1-alice", "alias/seclab-3fa9c1-x", "seclab-3fa9c1/db", "seclab", "alias/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		run, ok := SeclabName(name)
+		if !ok {
+			if run != "" {
+				t.Fatalf("SeclabName(%q) = %q, false", name, run)
+			}
+			return
+		}
+		if !runPattern.MatchString(run) {
+			t.Fatalf("SeclabName(%q) run %q is not a run ID", name, run)
+		}
+		if !strings.HasPrefix(name, "seclab-"+run) && !strings.HasPrefix(name, "alias/seclab-"+run+"-") {
+			t.Fatalf("SeclabName(%q) = %q, but the name does not start with it", name, run)
+		}
+	})
 }

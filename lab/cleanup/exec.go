@@ -92,8 +92,10 @@ func deleteSecret(ctx context.Context, c *secretsmanager.Client, r Resource) err
 	return err
 }
 
-// deleteRole detaches managed policies, deletes inline policies, removes
-// the role from instance profiles, then deletes it.
+// deleteRole detaches managed policies, deletes inline policies and the
+// permissions boundary, then deletes the role. (seclab creates no
+// instance profiles; a role the learner added to one fails with
+// DeleteConflict and is reported.)
 func deleteRole(ctx context.Context, c *iam.Client, name string) error {
 	role := aws.String(name)
 	att := iam.NewListAttachedRolePoliciesPaginator(c, &iam.ListAttachedRolePoliciesInput{RoleName: role})
@@ -128,7 +130,8 @@ func deleteRole(ctx context.Context, c *iam.Client, name string) error {
 }
 
 // deleteUser deletes the user's access keys, inline policies, managed
-// policy attachments and group memberships, then the user.
+// policy attachments, group memberships, boundary and console password,
+// then the user.
 func deleteUser(ctx context.Context, c *iam.Client, name string) error {
 	user := aws.String(name)
 	keys, err := c.ListAccessKeys(ctx, &iam.ListAccessKeysInput{UserName: user})
@@ -174,6 +177,11 @@ func deleteUser(ctx context.Context, c *iam.Client, name string) error {
 		}
 	}
 	if _, err := c.DeleteUserPermissionsBoundary(ctx, &iam.DeleteUserPermissionsBoundaryInput{UserName: user}); err != nil && !isGone(err) {
+		return err
+	}
+	// A console password blocks DeleteUser. An endpoint without login
+	// profiles (InvalidAction) has none to delete.
+	if _, err := c.DeleteLoginProfile(ctx, &iam.DeleteLoginProfileInput{UserName: user}); err != nil && !isGone(err) && !isCode(err, "InvalidAction") {
 		return err
 	}
 	_, err = c.DeleteUser(ctx, &iam.DeleteUserInput{UserName: user})
