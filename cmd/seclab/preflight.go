@@ -61,7 +61,7 @@ const allowedAccountsFile = "allowed-accounts"
 
 func addRealFlags(pf *pflag.FlagSet, r *realFlags) {
 	pf.BoolVar(&r.AsAWS, "as-aws", false, "treat the --target URL as a real AWS account (roles for personas, tags, ledger, confirmation)")
-	pf.BoolVarP(&r.Yes, "yes", "y", false, "confirm the AWS account without asking")
+	pf.BoolVar(&r.Yes, "yes", false, "confirm the AWS account without asking")
 	pf.BoolVar(&r.ReadOnly, "readonly", false, "refuse every console command that may change state (checks still run)")
 	pf.StringVar(&r.SandboxState, "sandbox-state", "", "with --as-aws against `seclab sandbox`: its state `DIR`, whose trail the trail checks read")
 	pf.StringArrayVar(&r.AllowAccounts, "allow-account", nil, "only use this AWS account `ID` (repeatable; also "+allowedAccountsEnv+")")
