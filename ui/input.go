@@ -10,7 +10,7 @@ import (
 
 // lineInput is a one-line text editor for the home filter and the console
 // prompt: printable keys insert, backspace/delete/ctrl+w/ctrl+u remove,
-// arrows/home/end/ctrl+a/ctrl+e move, paste inserts the first line.
+// arrows/home/end/ctrl+a/ctrl+e move, paste inserts one line (pastedLine).
 type lineInput struct {
 	prompt      string
 	placeholder string
@@ -38,8 +38,7 @@ func (in *lineInput) Blur() { in.focused = false }
 func (in *lineInput) Update(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		text, _, _ := strings.Cut(msg.Content, "\n")
-		in.insert([]rune(strings.TrimRight(text, "\r")))
+		in.insert([]rune(pastedLine(msg.Content)))
 		return true
 	case tea.KeyPressMsg:
 		switch msg.String() {
@@ -143,4 +142,19 @@ func (in *lineInput) View(st Styles, width int) string {
 		b.WriteString(st.Dim.Render(ansi.Truncate(in.placeholder, max(0, avail-1), "…")))
 	}
 	return padRight(p+b.String(), width)
+}
+
+// pastedLine is the line a paste inserts: its first line, joined with the
+// indented lines that follow it, as the steps pane wraps a long command
+// (wrapCode), so a command copied from there pastes whole.
+func pastedLine(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	out := strings.TrimRight(lines[0], " \t\r")
+	for _, l := range lines[1:] {
+		if l == "" || (l[0] != ' ' && l[0] != '\t') {
+			break
+		}
+		out += " " + strings.TrimSpace(l)
+	}
+	return out
 }

@@ -1,14 +1,10 @@
 package ui
 
-import (
-	"strings"
-
-	"github.com/charmbracelet/x/ansi"
-)
+import "strings"
 
 // plainMarkdown lays out a step's task Markdown for the narrow steps pane
-// without glamour: prose is word-wrapped, fenced code loses its fences and
-// is indented and hard-wrapped so commands stay copyable line by line.
+// without glamour: prose is word-wrapped at spaces, fenced code loses its fences and
+// is indented and wrapped at spaces (wrapCode) so commands stay whole.
 func plainMarkdown(md string, width int, codeStyle func(string) string) string {
 	if width <= 0 {
 		return ""
@@ -22,12 +18,12 @@ func plainMarkdown(md string, width int, codeStyle func(string) string) string {
 			continue
 		}
 		if inCode {
-			for _, l := range strings.Split(ansi.Hardwrap(line, max(1, width-2), true), "\n") {
+			for _, l := range wrapCommand(line, max(1, width-2)) {
 				out = append(out, "  "+codeStyle(l))
 			}
 			continue
 		}
-		out = append(out, ansi.Wrap(line, width, ""))
+		out = append(out, wrapWords(line, width, ""))
 	}
 	return strings.Join(out, "\n")
 }

@@ -146,13 +146,13 @@ func (s *stepsPane) content() string {
 	shown := min(rec.HintsRevealed, len(step.Hints))
 	b.WriteString("\n" + st.Title.Render("Hints") + st.Dim.Render(fmt.Sprintf(" %d/%d (h)", shown, len(step.Hints))) + "\n")
 	for i := range shown {
-		b.WriteString(hang(fmt.Sprintf("%d. ", i+1), s.expand(step.Hints[i]), w) + "\n")
+		b.WriteString(hangWords(fmt.Sprintf("%d. ", i+1), s.expand(step.Hints[i]), w) + "\n")
 	}
 	switch {
 	case s.solutions[s.sel]:
 		b.WriteString("\n" + st.Title.Render("Solution") + "\n")
 		for _, a := range step.Solution {
-			b.WriteString(wrap(describeAction(a, s.expand), w) + "\n")
+			b.WriteString(wrapCode(describeAction(a, s.expand), w) + "\n")
 		}
 	case s.confirm:
 		b.WriteString("\n" + wrap(st.Accent.Render("Show the solution? y/n"), w) + "\n")
@@ -172,6 +172,25 @@ func hang(prefix, text string, width int) string {
 		return wrap(prefix+text, width)
 	}
 	lines := strings.Split(wrap(text, width-pw), "\n")
+	pad := strings.Repeat(" ", pw)
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = pad + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// hangWords is hang for plain text that may hold commands: it breaks
+// only at spaces, never inside a word.
+func hangWords(prefix, text string, width int) string {
+	pw := ansi.StringWidth(prefix)
+	if width-pw < 8 {
+		return wrapWords(prefix+text, width, "")
+	}
+	lines := strings.Split(wrapWords(text, width-pw, ""), "\n")
 	pad := strings.Repeat(" ", pw)
 	for i := range lines {
 		if i == 0 {
