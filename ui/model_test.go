@@ -239,7 +239,7 @@ func TestLabPluggedIn(t *testing.T) {
 	for _, want := range []string{
 		"Console · you are: learner@111122223333 (sandbox)",
 		`> aws kms list-keys`, `{"Keys": []}`,
-		"ALLOW learner kms:ListKeys",
+		"learner  kms:ListKeys  ALLOW",
 		"Step 1 passed. On to step 2.",
 		"Step 2 · Create a key",
 		"✓ 1 Who am I?",

@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // trailPane lists sandbox API calls as they happen; enter opens the
@@ -85,14 +86,26 @@ func (t *trailPane) line(e TrailEvent) string {
 	default:
 		dec = st.Errored.Render(dec)
 	}
-	action := e.Action
+	via := ""
 	if e.Via != "" {
-		action += " via " + e.Via
+		via = " via " + e.Via
 	}
-	// In a narrow pane the decision matters more than the time.
-	s := fmt.Sprintf("%s %-8s %s  %s", e.Time.Format("15:04:05"), e.Principal, action, dec)
-	if t.width < 60 {
-		s = fmt.Sprintf("%s %s %s", dec, e.Principal, action)
+	// The richest layout that fits; narrower panes drop the time, then
+	// the principal, then the calling service, but never cut the action:
+	// AWS action names are only useful whole.
+	w := max(1, t.width)
+	layouts := []string{
+		fmt.Sprintf("%s %-8s %s%s  %s", e.Time.Format("15:04:05"), e.Principal, e.Action, via, dec),
+		fmt.Sprintf("%s %s %s%s", dec, e.Principal, e.Action, via),
+		fmt.Sprintf("%s %s%s", dec, e.Action, via),
+		fmt.Sprintf("%s %s", dec, e.Action),
+	}
+	s := layouts[len(layouts)-1]
+	for _, l := range layouts {
+		if ansi.StringWidth(l) <= w {
+			s = l
+			break
+		}
 	}
 	if e.Reason != "" {
 		s += "  " + st.Dim.Render("("+e.Reason+")")

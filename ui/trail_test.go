@@ -15,8 +15,11 @@ func TestTrailLine(t *testing.T) {
 		width int
 		want  string
 	}{
-		{80, `12:01:07 alice    kms:GenerateDataKey via secretsmanager  ALLOW  (key policy "Alice uses")`},
-		{40, `ALLOW alice kms:GenerateDataKey via secretsmanager  (key policy "Alice uses")`},
+		{90, `12:01:07 alice    kms:GenerateDataKey via secretsmanager  ALLOW  (key policy "Alice uses")`},
+		{60, `ALLOW alice kms:GenerateDataKey via secretsmanager  (key policy "Alice uses")`},
+		{45, `ALLOW kms:GenerateDataKey via secretsmanager  (key policy "Alice uses")`},
+		{40, `ALLOW kms:GenerateDataKey  (key policy "Alice uses")`},
+		{20, `ALLOW kms:GenerateDataKey  (key policy "Alice uses")`},
 	}
 	for _, tt := range tests {
 		tp := newTrail(NewStyles(true), false)
