@@ -41,7 +41,36 @@ func wrapCommand(line string, width int) []string {
 			cont = ""
 		}
 	}
-	return fill(commandUnits(strings.Fields(trimmed)), width, lead, cont)
+	return fill(commandUnits(commandWords(trimmed)), width, lead, cont)
+}
+
+// commandWords splits a command at spaces outside quotes, so that a
+// quoted value ("seclab app secrets") wraps as one word when it fits.
+func commandWords(s string) []string {
+	var words []string
+	var cur strings.Builder
+	var quote rune
+	for _, r := range s {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			}
+		case r == '"' || r == '\'':
+			quote = r
+		case r == ' ' || r == '\t':
+			if cur.Len() > 0 {
+				words = append(words, cur.String())
+				cur.Reset()
+			}
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		words = append(words, cur.String())
+	}
+	return words
 }
 
 // commandUnits groups a command's words so that a flag and its value

@@ -24,6 +24,10 @@ func TestWrapCommand(t *testing.T) {
 			[]string{`    "Action":`, `        "secretsmanager:GetSec`, `        retValue",`}},
 		{"a word wider than the line is cut", "aws kms decrypt --ciphertext-blob fileb://a-very-long-name.bin", 20,
 			[]string{"aws kms decrypt", "    --ciphertext-blo", "    b", "    fileb://a-very-l", "    ong-name.bin"}},
+		{"a quoted value stays whole", `aws kms create-key --description "seclab app secrets" --tags TagKey=a,TagValue=b`, 38,
+			[]string{"aws kms create-key", `    --description "seclab app secrets"`, "    --tags TagKey=a,TagValue=b"}},
+		{"a quoted value too long for a line", `aws kms create-key --description "a b c d e f g h i j k l m n o p"`, 24,
+			[]string{"aws kms create-key", "    --description \"a b c", "    d e f g h i j k l m", "    n o p\""}},
 		{"tiny width", "aws kms", 1, []string{"a", "w", "s", "k", "m", "s"}},
 	}
 	for _, tc := range tests {
