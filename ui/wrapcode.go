@@ -48,27 +48,30 @@ func wrapCommand(line string, width int) []string {
 // quoted value ("seclab app secrets") wraps as one word when it fits.
 func commandWords(s string) []string {
 	var words []string
-	var cur strings.Builder
-	var quote rune
-	for _, r := range s {
+	start := -1 // start of the current word
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
 		case quote != 0:
-			if r == quote {
+			if c == quote {
 				quote = 0
 			}
-		case r == '"' || r == '\'':
-			quote = r
-		case r == ' ' || r == '\t':
-			if cur.Len() > 0 {
-				words = append(words, cur.String())
-				cur.Reset()
+		case c == '"' || c == '\'':
+			quote = c
+		case c == ' ' || c == '\t':
+			if start >= 0 {
+				words = append(words, s[start:i])
+				start = -1
 			}
 			continue
 		}
-		cur.WriteRune(r)
+		if start < 0 {
+			start = i
+		}
 	}
-	if cur.Len() > 0 {
-		words = append(words, cur.String())
+	if start >= 0 {
+		words = append(words, s[start:])
 	}
 	return words
 }
