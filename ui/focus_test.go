@@ -15,6 +15,8 @@ func TestConsoleTakesTyping(t *testing.T) {
 	prog := m.(Model).opts.Progress
 	l := m.(Model).lesson.l
 	line := "aws sts get-caller-identity h c s q t r ? [ ] > g G b f"
+	// > (the key that focuses the console) is not typed on an empty line.
+	m = drive(t, m, press(">"))
 	m = drive(t, m, typed(line)...)
 	ls := m.(Model).lesson
 	if got := ls.console.input.Value(); got != line {

@@ -271,6 +271,10 @@ func (m Model) lessonKey(km tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				return m, cmd
 			}
 		case key.Matches(km, k.FocusNext), key.Matches(km, k.FocusPrev):
+		case key.Matches(km, k.Console) && ls.console.input.Value() == "":
+			// Already in the console: no command starts with > or :, so
+			// the key that moves here is not typed.
+			return m, nil
 		case km.String() == "esc":
 			ls.focus = focusLesson
 			return m, nil
