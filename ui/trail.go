@@ -75,7 +75,32 @@ func (t *trailPane) add(evs []TrailEvent) {
 	t.refresh()
 }
 
-func (t *trailPane) line(e TrailEvent) string {
+// Trail line layouts, richest first: narrower panes drop the time, then
+// the principal, then the calling service, but never cut the action, as
+// AWS action names are only useful whole.
+const (
+	trailFull = iota
+	trailNoTime
+	trailNoPrincipal
+	trailActionOnly
+)
+
+// line renders one event in the richest layout that fits the pane.
+func (t *trailPane) line(e TrailEvent) string { return t.lineAt(e, t.fit(e)) }
+
+// fit returns the richest layout in which e fits the pane.
+func (t *trailPane) fit(e TrailEvent) int {
+	w := max(1, t.width)
+	for lay := trailFull; lay < trailActionOnly; lay++ {
+		if ansi.StringWidth(ansi.Strip(t.columns(e, lay))) <= w {
+			return lay
+		}
+	}
+	return trailActionOnly
+}
+
+// columns renders e's columns in layout lay, without the reason.
+func (t *trailPane) columns(e TrailEvent, lay int) string {
 	st := t.styles
 	dec := e.Decision
 	switch dec {
@@ -90,25 +115,22 @@ func (t *trailPane) line(e TrailEvent) string {
 	if e.Via != "" {
 		via = " via " + e.Via
 	}
-	// The richest layout that fits; narrower panes drop the time, then
-	// the principal, then the calling service, but never cut the action:
-	// AWS action names are only useful whole.
-	w := max(1, t.width)
-	layouts := []string{
-		fmt.Sprintf("%s %-8s %s%s  %s", e.Time.Format("15:04:05"), e.Principal, e.Action, via, dec),
-		fmt.Sprintf("%s %s %s%s", dec, e.Principal, e.Action, via),
-		fmt.Sprintf("%s %s%s", dec, e.Action, via),
-		fmt.Sprintf("%s %s", dec, e.Action),
+	switch lay {
+	case trailFull:
+		return fmt.Sprintf("%s %-8s %s%s  %s", e.Time.Format("15:04:05"), e.Principal, e.Action, via, dec)
+	case trailNoTime:
+		return fmt.Sprintf("%s %s %s%s", dec, e.Principal, e.Action, via)
+	case trailNoPrincipal:
+		return fmt.Sprintf("%s %s%s", dec, e.Action, via)
 	}
-	s := layouts[len(layouts)-1]
-	for _, l := range layouts {
-		if ansi.StringWidth(l) <= w {
-			s = l
-			break
-		}
-	}
+	return fmt.Sprintf("%s %s", dec, e.Action)
+}
+
+// lineAt renders e in layout lay, with the reason when there is one.
+func (t *trailPane) lineAt(e TrailEvent, lay int) string {
+	s := t.columns(e, lay)
 	if e.Reason != "" {
-		s += "  " + st.Dim.Render("("+e.Reason+")")
+		s += "  " + t.styles.Dim.Render("("+e.Reason+")")
 	}
 	return s
 }
@@ -135,9 +157,14 @@ func (t *trailPane) refresh() {
 		t.vp.SetContent(t.styles.Dim.Render("No calls yet."))
 		return
 	}
+	// One layout for every line, so the columns line up.
+	lay := trailFull
+	for _, e := range t.events {
+		lay = max(lay, t.fit(e))
+	}
 	lines := make([]string, len(t.events))
 	for i, e := range t.events {
-		l := padRight(t.line(e), w)
+		l := padRight(t.lineAt(e, lay), w)
 		if i == t.sel {
 			if t.plain {
 				l = "> " + l
