@@ -51,6 +51,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Caller: caller, Now: s.clock.Now(), Body: c.body, Params: c.params,
 	}
 	req.Event = svc.NewEvent(req)
+	req.Event.Source = callSource(r)
 	out, err := s.handle(req, c)
 	s.trail.Record(req.Event.Finish(err))
 	if err != nil {
@@ -58,6 +59,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeResult(w, c, id, out)
+}
+
+// SourceHeader marks a call's origin: "check" for the calls a lesson's
+// checks make. The trail records it as svc.Event.Source.
+const SourceHeader = "X-Seclab-Source"
+
+// callSource is the recognised value of SourceHeader, or "".
+func callSource(r *http.Request) string {
+	if v := r.Header.Get(SourceHeader); v == "check" {
+		return v
+	}
+	return ""
 }
 
 // handle runs the operation, turning a panic into an internal failure so

@@ -38,6 +38,7 @@ func appendEvent(b []byte, e *svc.Event) []byte {
 	b = appendField(b, "errorMessage", e.ErrorMessage, true)
 	b = append(b, `,"readOnly":`...)
 	b = strconv.AppendBool(b, e.ReadOnly)
+	b = appendField(b, "source", e.Source, true)
 	return append(b, '}')
 }
 

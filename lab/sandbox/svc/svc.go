@@ -132,6 +132,9 @@ func (r *Request) Sub(service, operation, via string) *Request {
 		Region: r.Region, Caller: r.Caller, Now: r.Now, Via: via,
 	}
 	sub.Event = NewEvent(sub)
+	if r.Event != nil {
+		sub.Event.Source = r.Event.Source
+	}
 	return sub
 }
 
@@ -278,6 +281,9 @@ type Event struct {
 	// ReadOnly is true for calls that change nothing (watch mode re-checks
 	// only after writes).
 	ReadOnly bool `json:"readOnly"`
+	// Source is "check" for calls a lesson's checks made to verify a step
+	// (they are not the learner's), else empty.
+	Source string `json:"source,omitempty"`
 }
 
 // NewEvent starts the trail event for r.
