@@ -119,14 +119,14 @@ func (z *authorizer) input(r *svc.Request, a svc.AuthzRequest) (*policy.Input, e
 		in.Request.Resource = "*"
 	}
 	for _, np := range pr.Identity {
-		p, err := z.parsed.get(np.Document, policy.Identity)
+		p, err := z.parsed.get(np.Document, np.Kind())
 		if err != nil {
 			return nil, fmt.Errorf("identity policy %s: %w", np.Name, err)
 		}
 		in.Identity = append(in.Identity, policy.Named{Name: np.Name, Policy: p})
 	}
 	if pr.Boundary != nil {
-		p, err := z.parsed.get(pr.Boundary.Document, policy.Managed)
+		p, err := z.parsed.get(pr.Boundary.Document, pr.Boundary.Kind())
 		if err != nil {
 			return nil, fmt.Errorf("permissions boundary %s: %w", pr.Boundary.Name, err)
 		}

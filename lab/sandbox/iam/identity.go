@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/seclab-dev/seclab/lab/policy"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
 
@@ -12,7 +13,26 @@ import (
 type NamedPolicy struct {
 	Name     string
 	Document string
+	// ARN is the managed policy's ARN; empty for inline policies.
+	ARN string
 }
+
+// Kind is the grammar the document was validated with: inline policies are
+// identity policies, customer managed ones managed policies, and AWS's own
+// (arn:aws:iam::aws:policy/…) AWSManaged, which has no size quota.
+func (np NamedPolicy) Kind() policy.Kind {
+	switch {
+	case np.ARN == "":
+		return policy.Identity
+	case IsAWSManagedARN(np.ARN):
+		return policy.AWSManaged
+	default:
+		return policy.Managed
+	}
+}
+
+// IsAWSManagedARN reports whether arn names an AWS managed policy.
+func IsAWSManagedARN(arn string) bool { return strings.HasPrefix(arn, "arn:aws:iam::aws:policy/") }
 
 // Principal is what the authorizer needs to know about a caller: the
 // identity-based policies that apply (inline, attached managed, and its
@@ -189,7 +209,7 @@ func principalPolicies(tx svc.Tx, c svc.Caller) (Principal, error) {
 			return Principal{}, err
 		}
 		if mp != nil {
-			p.Boundary = &NamedPolicy{Name: mp.Name, Document: mp.defaultDocument()}
+			p.Boundary = &NamedPolicy{Name: mp.Name, Document: mp.defaultDocument(), ARN: mp.ARN}
 		}
 	}
 	return p, nil
@@ -205,7 +225,7 @@ func addEntityPolicies(tx svc.Tx, p *Principal, e *entity, prefix string) error 
 			return err
 		}
 		if mp != nil {
-			p.Identity = append(p.Identity, NamedPolicy{Name: mp.Name, Document: mp.defaultDocument()})
+			p.Identity = append(p.Identity, NamedPolicy{Name: mp.Name, Document: mp.defaultDocument(), ARN: mp.ARN})
 		}
 	}
 	return nil
@@ -247,7 +267,7 @@ func (s *Service) ManagedDocument(arn string) (NamedPolicy, bool, error) {
 		if err != nil || mp == nil {
 			return err
 		}
-		out, ok = NamedPolicy{Name: mp.Name, Document: mp.defaultDocument()}, true
+		out, ok = NamedPolicy{Name: mp.Name, Document: mp.defaultDocument(), ARN: mp.ARN}, true
 		return nil
 	})
 	return out, ok, err

@@ -168,14 +168,14 @@ func simulatePrincipalPolicy(s *Service, r *svc.Request, p params) (any, error) 
 	}
 	sim := &simulation{principal: src, account: account, context: contextEntries(p)}
 	for _, np := range pr.Identity {
-		pol, err := policy.ParseKind([]byte(np.Document), policy.Identity)
+		pol, err := policy.ParseKind([]byte(np.Document), np.Kind())
 		if err != nil {
 			continue // stored documents were validated when written
 		}
 		sim.identity = append(sim.identity, policy.Named{Name: np.Name, Policy: pol})
 	}
 	if pr.Boundary != nil {
-		if pol, err := policy.ParseKind([]byte(pr.Boundary.Document), policy.Managed); err == nil {
+		if pol, err := policy.ParseKind([]byte(pr.Boundary.Document), pr.Boundary.Kind()); err == nil {
 			sim.boundaries = append(sim.boundaries, policy.Named{Name: pr.Boundary.Name, Policy: pol})
 		}
 	}
