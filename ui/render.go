@@ -72,7 +72,7 @@ func renderMarkdown(md string, width int, style string) string {
 		glamour.WithChromaFormatter("terminal16m"))
 	if err == nil {
 		var out string
-		if out, err = r.Render(labelBareFences(md)); err == nil {
+		if out, err = r.Render(labelBareFences(wrapFencedCode(md, width-codeMargin))); err == nil {
 			return strings.Trim(out, "\n")
 		}
 	}
@@ -110,4 +110,41 @@ func labelBareFences(md string) string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// codeMargin is how much narrower than the word-wrap width glamour's
+// code blocks are: the document margins and the block's indentation.
+const codeMargin = 6
+
+// wrapFencedCode wraps the lines of fenced code blocks to width cells at
+// spaces (wrapCode), before glamour sees them: glamour would otherwise
+// break commands inside words and without indentation.
+func wrapFencedCode(md string, width int) string {
+	lines := strings.Split(md, "\n")
+	out := make([]string, 0, len(lines))
+	var open string // the open fence's marker, or ""
+	indent := 0     // the open fence's indentation
+	for _, line := range lines {
+		t := strings.TrimLeft(line, " ")
+		lead := len(line) - len(t)
+		n := 0
+		for n < len(t) && (t[n] == '`' || t[n] == '~') && t[n] == t[0] {
+			n++
+		}
+		switch {
+		case open == "" && n >= 3:
+			open, indent = t[:n], lead
+		case open != "" && lead <= 3+indent && n >= len(open) && t[0] == open[0] && strings.TrimSpace(t[n:]) == "":
+			open = ""
+		case open != "":
+			cut := min(indent, lead)
+			pad := line[:cut]
+			for _, l := range wrapCommand(line[cut:], max(8, width-indent)) {
+				out = append(out, pad+l)
+			}
+			continue
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
