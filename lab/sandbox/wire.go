@@ -29,6 +29,7 @@ func (s *Server) wire(env svc.Env) error {
 	// KMS and Secrets Manager: build KMS first; Secrets Manager takes it as
 	// its own small KMS interface.
 	k := kms.New(env)
+	k.UsePrincipals(s.iam)
 	s.Register(k)
 	s.Register(secretsmanager.New(env, k))
 

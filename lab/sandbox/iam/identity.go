@@ -257,6 +257,36 @@ func (s *Service) LookupRole(arn string) (RoleInfo, bool, error) {
 	return out, found, err
 }
 
+// PrincipalExists reports whether arn names an existing IAM user or role
+// (arn:aws:iam::ACCOUNT:user/PATH/NAME or …:role/PATH/NAME, path included).
+// Any other ARN is not one of IAM's principals and reports false.
+func (s *Service) PrincipalExists(arn string) (bool, error) {
+	rest, ok := strings.CutPrefix(arn, "arn:aws:iam::")
+	if !ok {
+		return false, nil
+	}
+	account, res, ok := strings.Cut(rest, ":")
+	var k *kind
+	switch {
+	case !ok:
+		return false, nil
+	case strings.HasPrefix(res, "user/"):
+		k = userKind
+	case strings.HasPrefix(res, "role/"):
+		k = roleKind
+	default:
+		return false, nil
+	}
+	name := res[strings.LastIndex(res, "/")+1:]
+	var found bool
+	err := s.env.Store.View(func(tx svc.Tx) error {
+		e, err := getEntity(tx, k, account, name)
+		found = err == nil && e != nil && e.ARN == arn
+		return err
+	})
+	return found, err
+}
+
 // ManagedDocument returns the default version of a managed policy, for
 // managed session policies.
 func (s *Service) ManagedDocument(arn string) (NamedPolicy, bool, error) {
