@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/seclab-dev/seclab/lessons"
 	"github.com/seclab-dev/seclab/ui"
 )
 
@@ -17,6 +18,15 @@ import (
 // Complete completes the word before cursor in a console line.
 func (l *uiLab) Complete(line string, cursor int) []string {
 	return l.s.Console().Complete(line, cursor)
+}
+
+// Expand fills in the lesson's template variables ({{run}}, {{account}},
+// saved values) in the text the steps pane shows; a variable no step has
+// saved yet stays as it is written. It only reads the session's
+// variables, so it is cheap enough for the update loop.
+func (l *uiLab) Expand(s string) string {
+	out, _ := lessons.Expand(s, l.s.Vars())
+	return out
 }
 
 // WorkspaceFile resolves a file name for `edit FILE` the way the console

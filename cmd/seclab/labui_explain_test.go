@@ -69,6 +69,10 @@ func TestUILabSecretExplanation(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lab.Close()
+	// The steps pane shows hints with the lab's template values.
+	if got := lab.(interface{ Expand(string) string }).Expand("{{run}}/app {{key_id}}"); got != "seclab/app {{key_id}}" {
+		t.Errorf("Expand = %q", got)
+	}
 	for _, line := range []string{
 		"aws secretsmanager create-secret --name uitest --secret-string s3cret",
 		"aws secretsmanager get-secret-value --secret-id uitest",
