@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
+	"github.com/seclab-dev/seclab/lab/check"
 	"github.com/seclab-dev/seclab/lab/ledger"
 	"github.com/seclab-dev/seclab/lab/progress"
 	"github.com/seclab-dev/seclab/lab/sandbox"
@@ -118,8 +119,11 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 			return nil, fmt.Errorf("start the sandbox: %w", err)
 		}
 		env.sb = sb
-		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: sb.Config("learner"),
-			WithCredentials: sb.ConfigWith, Trail: newSandboxTrail(sb)}
+		// Checks' calls carry a marker the sandbox records as the event's
+		// Source, so the trail tells them from the learner's.
+		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: check.MarkCalls(sb.Config("learner")),
+			WithCredentials: func(c aws.Credentials) aws.Config { return check.MarkCalls(sb.ConfigWith(c)) },
+			Trail: newSandboxTrail(sb)}
 	case target.Endpoint:
 		t, err = endpointTarget(ctx, g)
 	case target.AWS:
@@ -196,7 +200,8 @@ func newSandboxTrail(s *sandbox.Server) *sandboxTrail {
 
 func trailEvent(e svc.Event) target.Event {
 	return target.Event{Time: e.Time, Principal: e.Principal, PrincipalName: e.PrincipalName, Action: e.Action,
-		Via: e.Via, Decision: e.Decision, ErrorCode: e.ErrorCode, ReadOnly: e.ReadOnly, Resources: e.Resources}
+		Via: e.Via, Decision: e.Decision, ErrorCode: e.ErrorCode, ReadOnly: e.ReadOnly, Resources: e.Resources,
+		Source: e.Source}
 }
 
 // Subscribe forwards the sandbox's events, converted.

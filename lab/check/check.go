@@ -88,7 +88,7 @@ func One(ctx context.Context, env Env, c lessons.Check, opts Options) (res Resul
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := context.WithTimeout(WithSource(ctx), timeout)
 	defer cancel()
 	start := time.Now()
 	res = Result{Name: c.Name}

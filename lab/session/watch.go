@@ -175,9 +175,9 @@ func (s *Session) onConsoleCall(r console.Result) {
 func (s *Session) onTrailEvent(e target.Event) {
 	ev := e
 	s.updates.publish(Update{Kind: UpdateTrail, Event: &ev})
-	// Calls that change nothing (a check's Decrypt is a "write" to IAM
-	// but alters no state) must not re-trigger the checks that made them.
-	if !e.ReadOnly && !check.IsReadOnlyAction(e.Action) {
+	// A check's own calls, and calls that change nothing (a Decrypt is a
+	// "write" to IAM but alters no state), must not re-trigger the checks.
+	if e.Source != check.SourceCheck && !e.ReadOnly && !check.IsReadOnlyAction(e.Action) {
 		s.trigger()
 	}
 }

@@ -56,6 +56,8 @@ type Event struct {
 	ReadOnly bool
 	// Resources are the ARNs the call touched.
 	Resources []string
+	// Source is "check" for calls a step's checks made, else "".
+	Source string
 }
 
 // Denied reports whether policy refused the call.
