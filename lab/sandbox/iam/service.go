@@ -52,6 +52,7 @@ func init() {
 		"GetPolicyVersion": getPolicyVersion, "ListPolicyVersions": listPolicyVersions,
 		"DeletePolicyVersion": deletePolicyVersion, "SetDefaultPolicyVersion": setDefaultPolicyVersion,
 		"ListEntitiesForPolicy": listEntitiesForPolicy,
+		"TagPolicy":             tagPolicy, "UntagPolicy": untagPolicy, "ListPolicyTags": listPolicyTags,
 
 		"PutUserPermissionsBoundary": putBoundary(userKind), "DeleteUserPermissionsBoundary": deleteBoundary(userKind),
 		"PutRolePermissionsBoundary": putBoundary(roleKind), "DeleteRolePermissionsBoundary": deleteBoundary(roleKind),
