@@ -107,8 +107,8 @@ func wrapWords(s string, width int, cont string) string {
 
 // fill lays units out greedily in lines of width cells, the first line
 // starting with first and the others with cont. A unit that does not fit
-// on a line of its own is split into its words, and a word wider than a
-// line is cut.
+// on a line of its own is split into its words (a quoted value stays
+// whole if it can), and a word wider than a line is cut.
 func fill(units []string, width int, first, cont string) []string {
 	var lines []string
 	cur, curW := first, ansi.StringWidth(first)
@@ -136,6 +136,13 @@ func fill(units []string, width int, first, cont string) []string {
 			flush()
 			place(u, splittable)
 		case splittable && strings.Contains(u, " "):
+			// A flag and its value part first, a quoted value last.
+			if parts := commandWords(u); len(parts) > 1 {
+				for _, p := range parts {
+					place(p, true)
+				}
+				break
+			}
 			for _, w := range strings.Fields(u) {
 				place(w, false)
 			}

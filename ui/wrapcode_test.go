@@ -27,7 +27,9 @@ func TestWrapCommand(t *testing.T) {
 		{"a quoted value stays whole", `aws kms create-key --description "seclab app secrets" --tags TagKey=a,TagValue=b`, 38,
 			[]string{"aws kms create-key", `    --description "seclab app secrets"`, "    --tags TagKey=a,TagValue=b"}},
 		{"a quoted value too long for a line", `aws kms create-key --description "a b c d e f g h i j k l m n o p"`, 24,
-			[]string{"aws kms create-key", "    --description \"a b c", "    d e f g h i j k l m", "    n o p\""}},
+			[]string{"aws kms create-key", "    --description", "    \"a b c d e f g h i j", "    k l m n o p\""}},
+		{"a flag and its quoted value on two lines", `aws kms create-key --description "seclab app secrets"`, 30,
+			[]string{"aws kms create-key", "    --description", `    "seclab app secrets"`}},
 		{"tiny width", "aws kms", 1, []string{"a", "w", "s", "k", "m", "s"}},
 	}
 	for _, tc := range tests {
