@@ -126,10 +126,10 @@ func (c consoleHelp) ShortHelp() []key.Binding {
 	return []key.Binding{
 		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run")),
 		key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "step keys & help")),
-		c.k.LessonDown,
-		key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "history")),
-		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 		key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "lesson")),
+		key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "history")),
+		key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete")),
 	}
 }
 
