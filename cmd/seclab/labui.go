@@ -114,8 +114,8 @@ func uiTrailEvent(seq int64, e svc.Event) ui.TrailEvent {
 	case e.ErrorCode != "":
 		te.Reason = e.ErrorCode
 	}
-	if len(e.Explanation) > 0 {
-		te.Explanation = explanationText(e.Explanation)
+	if x := e.ExplanationJSON(); len(x) > 0 {
+		te.Explanation = explanationText(x)
 	}
 	return te
 }

@@ -97,10 +97,15 @@ func (z *authorizer) record(r *svc.Request, in *policy.Input, d policy.Decision)
 	for _, st := range d.Statements {
 		e.Statements = append(e.Statements, st.String())
 	}
+	e.Explanation, e.Explainer = nil, nil
 	if in != nil {
-		if b, err := json.Marshal(policy.Explain(in)); err == nil {
-			e.Explanation = b
-		}
+		e.Explainer = sync.OnceValue(func() json.RawMessage {
+			b, err := json.Marshal(policy.Explain(in))
+			if err != nil {
+				return nil
+			}
+			return b
+		})
 	}
 }
 

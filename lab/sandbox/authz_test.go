@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -35,8 +36,19 @@ func TestAuthorizerRecordsDecision(t *testing.T) {
 		t.Fatalf("Decrypt via Secrets Manager: %v", err)
 	}
 	e := r.Event
-	if e.Decision != "Allowed" || len(e.Statements) == 0 || len(e.Explanation) == 0 {
-		t.Errorf("event decision %q statements %v explanation %d bytes", e.Decision, e.Statements, len(e.Explanation))
+	if e.Decision != "Allowed" || len(e.Statements) == 0 {
+		t.Errorf("event decision %q statements %v", e.Decision, e.Statements)
+	}
+	// The explanation is built only when asked for, once.
+	if len(e.Explanation) != 0 || e.Explainer == nil {
+		t.Errorf("explanation built eagerly (%d bytes) or not offered", len(e.Explanation))
+	}
+	x := e.ExplanationJSON()
+	if !json.Valid(x) || !strings.Contains(string(x), "kms:Decrypt") || !strings.Contains(string(x), "ViaSM") {
+		t.Errorf("explanation = %.200s", x)
+	}
+	if y := e.ExplanationJSON(); &y[0] != &x[0] {
+		t.Error("the explanation was built twice")
 	}
 
 	// Without Via, kms:ViaService is absent: only the identity policy can allow,

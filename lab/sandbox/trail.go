@@ -56,12 +56,19 @@ func openTrail(dir string, readOnly func(string) bool) (*trail, error) {
 	return t, nil
 }
 
-// Record appends e to the trail. It sets e.ReadOnly from the action.
+// Record appends e to the trail. It sets e.ReadOnly from the action, and
+// the explanation of a denied call (built now, so the file has it).
 func (t *trail) Record(e *svc.Event) {
 	if e == nil {
 		return
 	}
 	e.ReadOnly = t.readOnly(e.Action)
+	if e.Decision != "" && e.Decision != "Allowed" && len(e.Explanation) == 0 {
+		// Denials keep their explanation in the file, for `seclab trail`
+		// and for readers in other processes; allowed calls carry only the
+		// Explainer, which in-process subscribers may call.
+		e.Explanation = e.ExplanationJSON()
+	}
 	bp := linePool.Get().(*[]byte)
 	line := append(appendEvent((*bp)[:0], e), '\n')
 	t.mu.Lock()

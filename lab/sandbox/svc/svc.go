@@ -274,10 +274,16 @@ type Event struct {
 	// "policy-name:Statement[i]".
 	Statements []string `json:"statements,omitempty"`
 	// Explanation is the evaluator's explanation as JSON, for the TUI's
-	// explanation view.
-	Explanation  json.RawMessage `json:"explanation,omitempty"`
-	ErrorCode    string          `json:"errorCode,omitempty"`
-	ErrorMessage string          `json:"errorMessage,omitempty"`
+	// explanation view. The authorizer leaves it empty and sets Explainer
+	// instead; the trail fills it for denied calls. Read it with
+	// ExplanationJSON.
+	Explanation json.RawMessage `json:"explanation,omitempty"`
+	// Explainer, when set, builds the explanation on demand (once; copies
+	// of the event share the result), so calls nobody inspects do not pay
+	// for it. It is not serialized.
+	Explainer    func() json.RawMessage `json:"-"`
+	ErrorCode    string                 `json:"errorCode,omitempty"`
+	ErrorMessage string                 `json:"errorMessage,omitempty"`
 	// ReadOnly is true for calls that change nothing (watch mode re-checks
 	// only after writes).
 	ReadOnly bool `json:"readOnly"`
@@ -298,6 +304,16 @@ func NewEvent(r *Request) *Event {
 		Service: r.Service, Operation: r.Operation, Action: r.Service + ":" + r.Operation,
 		Via: r.Via,
 	}
+}
+
+// ExplanationJSON returns the evaluator's explanation: Explanation when it
+// is set, else the one Explainer builds; nil when the call was not
+// evaluated.
+func (e *Event) ExplanationJSON() json.RawMessage {
+	if len(e.Explanation) > 0 || e.Explainer == nil {
+		return e.Explanation
+	}
+	return e.Explainer()
 }
 
 // Finish completes e with the outcome err (nil for success).
