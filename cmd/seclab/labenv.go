@@ -31,6 +31,7 @@ import (
 // labEnv is a lesson's running lab: its sandbox (if any) and session.
 type labEnv struct {
 	sb      *sandbox.Server // nil unless the target is the sandbox
+	pub     *publisher      // the sandbox's published endpoint, or nil
 	ledger  *ledger.Ledger  // nil unless the target is a real account
 	session *session.Session
 }
@@ -43,6 +44,9 @@ func (e *labEnv) Close() error {
 	}
 	if e.ledger != nil {
 		errs = append(errs, e.ledger.Close())
+	}
+	if e.pub != nil {
+		e.pub.stop()
 	}
 	if e.sb != nil {
 		errs = append(errs, e.sb.Close())
@@ -119,11 +123,17 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 			return nil, fmt.Errorf("start the sandbox: %w", err)
 		}
 		env.sb = sb
+		// Another terminal's `seclab sandbox env` finds the sandbox by
+		// these files; they are rewritten once the personas exist.
+		if env.pub, err = publish(sb); err != nil {
+			env.Close()
+			return nil, fmt.Errorf("publish the sandbox's endpoint: %w", err)
+		}
 		// Checks' calls carry a marker the sandbox records as the event's
 		// Source, so the trail tells them from the learner's.
 		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: check.MarkCalls(sb.Config("learner")),
 			WithCredentials: func(c aws.Credentials) aws.Config { return check.MarkCalls(sb.ConfigWith(c)) },
-			Trail: newSandboxTrail(sb)}
+			Trail:           newSandboxTrail(sb)}
 	case target.Endpoint:
 		t, err = endpointTarget(ctx, g)
 	case target.AWS:
@@ -145,6 +155,12 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		return nil, err
 	}
 	env.session = s
+	if env.pub != nil {
+		if err := env.pub.refresh(); err != nil {
+			env.Close()
+			return nil, fmt.Errorf("publish the personas' profiles: %w", err)
+		}
+	}
 	return env, nil
 }
 

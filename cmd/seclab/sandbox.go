@@ -166,21 +166,18 @@ func newSandboxEnvCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "env",
 		Short: "Print the exports that point the AWS CLI at the running sandbox",
-		Args:  cobra.NoArgs,
+		Long: `Print the shell exports that point the AWS CLI and SDKs at a running sandbox
+as a persona (learner unless --profile is given):
+
+  eval "$(seclab sandbox env)"
+  eval "$(seclab sandbox env --profile bob)"
+
+Without --state it uses the sandbox started by ` + "`seclab sandbox`" + ` if that runs,
+else the most recently started sandbox of a lesson open in ` + "`seclab lesson N`" + `
+(it says which on stderr).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := sandboxDir(g, state)
-			if err != nil {
-				return err
-			}
-			deadline := time.Now().Add(wait)
-			var ep *sandbox.Endpoint
-			for {
-				ep, err = sandbox.ReadEndpoint(dir)
-				if err == nil || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(50 * time.Millisecond)
-			}
+			ep, err := envEndpoint(cmd.ErrOrStderr(), g, state, wait)
 			if err != nil {
 				return err
 			}
@@ -201,6 +198,42 @@ func newSandboxEnvCmd(g *globals) *cobra.Command {
 	f.StringVar(&profile, "profile", "learner", "persona to print credentials for")
 	f.DurationVar(&wait, "wait", 0, "wait up to this long for the sandbox to start")
 	return cmd
+}
+
+// envEndpoint is the endpoint `seclab sandbox env` prints: the sandbox in
+// --state, or the one findSandbox picks (named on stderr when it is a
+// lesson's).
+func envEndpoint(stderr io.Writer, g *globals, state string, wait time.Duration) (*sandbox.Endpoint, error) {
+	if state != "" {
+		dir, err := sandboxDir(g, state)
+		if err != nil {
+			return nil, err
+		}
+		deadline := time.Now().Add(wait)
+		for {
+			ep, err := sandbox.ReadEndpoint(dir)
+			if err == nil || time.Now().After(deadline) {
+				return ep, err
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	standalone, err := sandboxDir(g, "")
+	if err != nil {
+		return nil, err
+	}
+	stateDir, err := g.stateDir()
+	if err != nil {
+		return nil, err
+	}
+	found, err := findSandbox(standalone, stateDir, wait)
+	if err != nil {
+		return nil, err
+	}
+	if found.Lesson != "" {
+		fmt.Fprintf(stderr, "seclab: using the sandbox of lesson %s at %s (state: %s)\n", found.Lesson, found.Endpoint.URL, found.Dir)
+	}
+	return found.Endpoint, nil
 }
 
 func newSandboxClockCmd(g *globals) *cobra.Command {

@@ -58,6 +58,9 @@ func printEvent(w io.Writer, e svc.Event) error {
 	if who == "" {
 		who = "(unauthenticated)"
 	}
+	if e.Source == "check" {
+		who += " (check)" // a lesson check's own call, not the learner's
+	}
 	action := e.Action
 	if e.Via != "" {
 		action += " via " + strings.SplitN(e.Via, ".", 2)[0]
