@@ -148,7 +148,8 @@ func (in *lineInput) View(st Styles, width int) string {
 // indented lines that follow it, as the steps pane wraps a long command
 // (wrapCode), so a command copied from there pastes whole.
 func pastedLine(s string) string {
-	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	// Terminals paste line ends as CR, LF or both.
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
 	out := strings.TrimRight(lines[0], " \t\r")
 	for _, l := range lines[1:] {
 		if l == "" || (l[0] != ' ' && l[0] != '\t') {

@@ -80,6 +80,7 @@ func TestPastedLine(t *testing.T) {
 		{wrapped, "aws secretsmanager create-secret --name seclab/app/api-token --secret-string tok-8421"},
 		{"aws kms list-keys\r\n    --max-items 1\r\naws kms create-key", "aws kms list-keys --max-items 1"},
 		{"first\nsecond", "first"},
+		{"aws kms create-key\r    --description demo\rnext", "aws kms create-key --description demo"},
 		{"", ""},
 	}
 	for _, tc := range tests {
