@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
@@ -197,17 +198,35 @@ func marshalQuery(service, op, id string, out any) ([]byte, error) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	if a, ok := v.(svc.JSONAppender); ok {
+		bp := bodyPool.Get().(*[]byte)
+		b := a.AppendJSON((*bp)[:0])
+		writeBody(w, status, b)
+		*bp = b
+		bodyPool.Put(bp)
+		return
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		status = 500
 		b = []byte(`{"__type":"InternalFailure","message":"response could not be encoded"}`)
 	}
+	writeBody(w, status, b)
+}
+
+// bodyPool recycles the buffers self-encoding responses are written into.
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/x-amz-json-1.1")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(status)
 	w.Write(b)
 }
+
+// jsonContentType is shared by every response; net/http only reads it.
+var jsonContentType = []string{"application/x-amz-json-1.1"}
 
 func writeXML(w http.ResponseWriter, status int, b []byte) {
 	h := w.Header()

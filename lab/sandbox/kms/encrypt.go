@@ -25,14 +25,18 @@ type encryptOutput struct {
 
 // MarshalJSON writes {"CiphertextBlob":…,"KeyId":…,"EncryptionAlgorithm":…}.
 func (o *encryptOutput) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 96+base64.StdEncoding.EncodedLen(len(o.CiphertextBlob))+len(o.KeyID))
+	return o.AppendJSON(make([]byte, 0, 96+base64.StdEncoding.EncodedLen(len(o.CiphertextBlob))+len(o.KeyID))), nil
+}
+
+// AppendJSON appends the MarshalJSON document to b (svc.JSONAppender).
+func (o *encryptOutput) AppendJSON(b []byte) []byte {
 	b = append(b, `{"CiphertextBlob":"`...)
 	b = base64.StdEncoding.AppendEncode(b, o.CiphertextBlob)
 	b = append(b, `","KeyId":`...)
 	b = strconv.AppendQuote(b, o.KeyID)
 	b = append(b, `,"EncryptionAlgorithm":`...)
 	b = strconv.AppendQuote(b, o.EncryptionAlgorithm)
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 func errDryRun() *svc.Error {
@@ -107,14 +111,18 @@ type decryptOutput struct {
 
 // MarshalJSON writes {"KeyId":…,"Plaintext":…,"EncryptionAlgorithm":…}.
 func (o *decryptOutput) MarshalJSON() ([]byte, error) {
-	b := make([]byte, 0, 96+base64.StdEncoding.EncodedLen(len(o.Plaintext))+len(o.KeyID))
+	return o.AppendJSON(make([]byte, 0, 96+base64.StdEncoding.EncodedLen(len(o.Plaintext))+len(o.KeyID))), nil
+}
+
+// AppendJSON appends the MarshalJSON document to b (svc.JSONAppender).
+func (o *decryptOutput) AppendJSON(b []byte) []byte {
 	b = append(b, `{"KeyId":`...)
 	b = strconv.AppendQuote(b, o.KeyID)
 	b = append(b, `,"Plaintext":"`...)
 	b = base64.StdEncoding.AppendEncode(b, o.Plaintext)
 	b = append(b, `","EncryptionAlgorithm":`...)
 	b = strconv.AppendQuote(b, o.EncryptionAlgorithm)
-	return append(b, '}'), nil
+	return append(b, '}')
 }
 
 func (s *Service) decryptOp(r *svc.Request) (any, error) {

@@ -7,6 +7,8 @@ import (
 	"crypto/rsa"
 	_ "crypto/sha256" // hashes for signing algorithms
 	_ "crypto/sha512"
+	"encoding/base64"
+	"strconv"
 	"strings"
 
 	k1ecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
@@ -27,6 +29,18 @@ type signOutput struct {
 	KeyID            string `json:"KeyId"`
 	Signature        []byte `json:"Signature"`
 	SigningAlgorithm string `json:"SigningAlgorithm"`
+}
+
+// AppendJSON appends o as encoding/json would encode it (svc.JSONAppender):
+// Sign is a hot operation.
+func (o signOutput) AppendJSON(b []byte) []byte {
+	b = append(b, `{"KeyId":`...)
+	b = strconv.AppendQuote(b, o.KeyID)
+	b = append(b, `,"Signature":"`...)
+	b = base64.StdEncoding.AppendEncode(b, o.Signature)
+	b = append(b, `","SigningAlgorithm":`...)
+	b = strconv.AppendQuote(b, o.SigningAlgorithm)
+	return append(b, '}')
 }
 
 type verifyOutput struct {

@@ -47,6 +47,14 @@ type Service interface {
 	Handle(r *Request) (any, error)
 }
 
+// JSONAppender is implemented by response values of JSON services that
+// encode themselves (the hot operations): the front end writes what
+// AppendJSON appends to b — exactly one JSON object — as the body, instead
+// of encoding the value with encoding/json and re-validating it.
+type JSONAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
 // CallerType says what kind of identity signed a request.
 type CallerType string
 
