@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -211,68 +212,111 @@ func verifySignature(r *http.Request, body []byte, a *authHeader, amzDate, secre
 		return &sigError{sigIncomplete, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."}
 	}
 	sum := sha256.Sum256(body)
-	payloadHash := hex.EncodeToString(sum[:])
-	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" && h != payloadHash {
+	var payloadHash [2 * sha256.Size]byte
+	hex.Encode(payloadHash[:], sum[:])
+	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" && h != string(payloadHash[:]) {
 		return &sigError{sigMismatch, "The provided 'x-amz-content-sha256' header does not match what was computed."}
 	}
-	creq := canonicalRequest(r, a, payloadHash)
-	crHash := sha256.Sum256([]byte(creq))
-	sts := sigAlgorithm + "\n" + amzDate + "\n" + a.Scope() + "\n" + hex.EncodeToString(crHash[:])
+	bp := sigPool.Get().(*[]byte)
+	defer sigPool.Put(bp)
+	creq := appendCanonicalRequest((*bp)[:0], r, a, payloadHash[:])
+	crHash := sha256.Sum256(creq)
+	sts := append(creq[:0], sigAlgorithm+"\n"...)
+	sts = append(sts, amzDate...)
+	sts = append(sts, '\n')
+	sts = append(sts, a.Scope()...)
+	sts = append(sts, '\n')
+	sts = hex.AppendEncode(sts, crHash[:])
+	*bp = sts
 	key := signingKey(secret, a.Date, a.Region, a.Service)
-	want := hex.EncodeToString(hmacSHA256(key, []byte(sts)))
-	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
+	var want [2 * sha256.Size]byte
+	hex.Encode(want[:], hmacSHA256(key, sts))
+	if !hmac.Equal(want[:], []byte(a.Signature)) {
 		return &sigError{sigMismatch, mismatchMessage}
 	}
 	return nil
 }
 
-func canonicalRequest(r *http.Request, a *authHeader, payloadHash string) string {
-	signed := a.SignedHeaders
-	var b strings.Builder
-	b.WriteString(r.Method)
-	b.WriteByte('\n')
+// sigPool recycles the buffers canonical requests are built in.
+var sigPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+// appendCanonicalRequest appends SigV4's canonical request for r to b,
+// without changing r.
+func appendCanonicalRequest(b []byte, r *http.Request, a *authHeader, payloadHash []byte) []byte {
+	b = append(b, r.Method...)
+	b = append(b, '\n')
 	path := r.URL.EscapedPath()
 	if path == "" {
 		path = "/"
 	}
-	b.WriteString(path)
-	b.WriteByte('\n')
-	q := r.URL.Query()
-	if a.presigned {
-		q.Del("X-Amz-Signature")
+	b = append(b, path...)
+	b = append(b, '\n')
+	if r.URL.RawQuery != "" {
+		q := r.URL.Query()
+		if a.presigned {
+			q.Del("X-Amz-Signature")
+		}
+		b = append(b, canonicalQuery(q)...)
 	}
-	b.WriteString(canonicalQuery(q))
-	b.WriteByte('\n')
-	for _, h := range signed {
-		b.WriteString(h)
-		b.WriteByte(':')
-		b.WriteString(canonicalHeaderValue(r, h))
-		b.WriteByte('\n')
+	b = append(b, '\n')
+	for _, h := range a.SignedHeaders {
+		b = append(b, h...)
+		b = append(b, ':')
+		b = appendHeaderValue(b, r, h)
+		b = append(b, '\n')
 	}
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(signed, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	b = append(b, '\n')
+	for i, h := range a.SignedHeaders {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, h...)
+	}
+	b = append(b, '\n')
+	return append(b, payloadHash...)
 }
 
-func canonicalHeaderValue(r *http.Request, name string) string {
+// appendHeaderValue appends the canonical value of header name: its values
+// joined by commas, each trimmed with inner runs of spaces collapsed.
+func appendHeaderValue(b []byte, r *http.Request, name string) []byte {
 	var vals []string
 	switch name {
 	case "host":
-		vals = []string{r.Host}
+		return appendTrimmed(b, r.Host)
 	case "content-length":
 		vals = r.Header.Values("Content-Length")
 		if len(vals) == 0 && r.ContentLength >= 0 {
-			vals = []string{fmt.Sprint(r.ContentLength)}
+			return strconv.AppendInt(b, r.ContentLength, 10)
 		}
 	default:
 		vals = r.Header.Values(name)
 	}
 	for i, v := range vals {
-		vals[i] = strings.Join(strings.Fields(v), " ")
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendTrimmed(b, v)
 	}
-	return strings.Join(vals, ",")
+	return b
+}
+
+// appendTrimmed appends v's whitespace-separated fields joined by single
+// spaces; values that need no change (the usual case) are copied as is.
+func appendTrimmed(b []byte, v string) []byte {
+	clean := v == "" || (v[0] != ' ' && v[len(v)-1] != ' ')
+	for i := 0; clean && i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			clean = false
+		case c == ' ' && i+1 < len(v) && v[i+1] == ' ':
+			clean = false
+		}
+	}
+	if clean {
+		return append(b, v...)
+	}
+	return append(b, strings.Join(strings.Fields(v), " ")...)
 }
 
 func canonicalQuery(q url.Values) string {
