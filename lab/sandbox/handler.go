@@ -93,6 +93,30 @@ func (s *Server) handle(req *svc.Request, c *call) (out any, err error) {
 
 var errInternal = errors.New("internal failure")
 
+// readBody reads all of rd into a buffer sized from the request's
+// Content-Length (when it is within max), so a body is read without the
+// buffer growing.
+func readBody(rd io.Reader, length, max int64) ([]byte, error) {
+	size := int64(512)
+	if length > 0 && length <= max {
+		size = length + 1 // room to see EOF without growing
+	}
+	b := make([]byte, 0, size)
+	for {
+		n, err := rd.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
 // decode reads the body and works out protocol, service and operation.
 func (s *Server) decode(w http.ResponseWriter, r *http.Request) (*call, error) {
 	c := &call{proto: svc.JSON}
@@ -100,7 +124,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request) (*call, error) {
 	if target == "" {
 		c.proto = svc.Query
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.opts.maxBody))
+	body, err := readBody(http.MaxBytesReader(w, r.Body, s.opts.maxBody), r.ContentLength, s.opts.maxBody)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
