@@ -231,9 +231,22 @@ func envEndpoint(stderr io.Writer, g *globals, state string, wait time.Duration)
 		return nil, err
 	}
 	if found.Lesson != "" {
-		fmt.Fprintf(stderr, "seclab: using the sandbox of lesson %s at %s (state: %s)\n", found.Lesson, found.Endpoint.URL, found.Dir)
+		fmt.Fprintf(stderr, "seclab: using the sandbox of %s at %s (state: %s)\n", lessonName(g, found.Lesson), found.Endpoint.URL, found.Dir)
 	}
 	return found.Endpoint, nil
+}
+
+// lessonName is "lesson 1 (welcome)", or "lesson welcome" when the pack
+// at hand does not have the ID (the UI may run another pack).
+func lessonName(g *globals, id string) string {
+	if pack, err := g.lessonPack(); err == nil {
+		for _, l := range pack.Lessons {
+			if l.ID == id {
+				return fmt.Sprintf("lesson %d (%s)", l.Number, id)
+			}
+		}
+	}
+	return "lesson " + id
 }
 
 func newSandboxClockCmd(g *globals) *cobra.Command {

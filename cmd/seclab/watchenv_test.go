@@ -89,7 +89,7 @@ func TestSecondTerminalPassesStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "using the sandbox of lesson " + l.ID; !strings.Contains(stderr.String(), want) {
+	if want := "using the sandbox of lesson 1 (welcome)"; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr = %q, want it to say %q", stderr.String(), want)
 	}
 	learner, ok := ep.Persona("learner")

@@ -56,7 +56,7 @@ tmux -L "$sock" send-keys -t w:term2 "export XDG_STATE_HOME='$XDG_STATE_HOME' AW
 tmux -L "$sock" send-keys -t w:term2 "eval \"\$('$bin' sandbox env)\" && aws sts get-caller-identity && acct=\$(aws sts get-caller-identity --query Account --output text) && aws secretsmanager create-secret --name seclab/welcome/note --secret-string \"\$acct\" && printf '%s-%s\\n' TERM2 DONE" Enter
 # (printf, so that the typed command line does not itself show the marker)
 wait_for term2 "TERM2-DONE" 60
-wait_for term2 "using the sandbox of lesson welcome" 1
+wait_for term2 "using the sandbox of lesson 1 (welcome)" 1
 
 # Window 1: watch mode re-checked the step and it passed.
 wait_for lesson "✓ 1 Ask AWS who you are" 30
