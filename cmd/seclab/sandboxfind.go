@@ -81,8 +81,9 @@ func findSandbox(standalone, stateDir string, wait time.Duration) (*foundSandbox
 	}
 }
 
-// probeClient is short-lived: a live sandbox on loopback answers at once.
-var probeClient = &http.Client{Timeout: time.Second}
+// probeClient is short-lived (a live sandbox on loopback answers at once),
+// uses no proxy and keeps no connection open.
+var probeClient = &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 
 // sandboxAlive reports whether a seclab sandbox answers at url. Any
 // sandbox answers an unsigned GET with an AWS error that carries a request

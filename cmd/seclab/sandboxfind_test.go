@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -14,7 +15,7 @@ import (
 
 // startPublished starts a sandbox in dir with its files written and the
 // endpoint file dated at.
-func startPublished(t *testing.T, dir string, at time.Time) *sandbox.Server {
+func startPublished(t testing.TB, dir string, at time.Time) *sandbox.Server {
 	t.Helper()
 	sb := sandbox.New(sandbox.WithStateDir(dir))
 	if err := sb.Start(); err != nil {
@@ -83,5 +84,30 @@ func TestFindSandboxWaits(t *testing.T) {
 	}
 	if waited := time.Since(start); waited < 300*time.Millisecond {
 		t.Errorf("gave up after %s, before --wait", waited)
+	}
+}
+
+// BenchmarkFindRunningSandbox is `seclab sandbox env`'s search with no
+// standalone sandbox, eight lessons' stale files and one running lesson.
+func BenchmarkFindRunningSandbox(b *testing.B) {
+	state := b.TempDir()
+	now := time.Now()
+	for i := range 8 {
+		dir := session.SandboxDir(state, fmt.Sprintf("stale%d", i))
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+		// A port nothing listens on: the connection is refused at once.
+		os.WriteFile(filepath.Join(dir, sandbox.EndpointFile), []byte("http://127.0.0.1:1\n"), 0o600)
+		os.WriteFile(filepath.Join(dir, sandbox.PersonasFile), []byte(`{"url":"http://127.0.0.1:1","region":"us-east-1"}`), 0o600)
+		os.Chtimes(filepath.Join(dir, sandbox.EndpointFile), now, now)
+	}
+	startPublished(b, session.SandboxDir(state, "open"), now.Add(-time.Minute))
+	standalone := filepath.Join(state, "sandbox")
+	b.ResetTimer()
+	for b.Loop() {
+		if f, err := findRunningSandbox(standalone, state); err != nil || f.Lesson != "open" {
+			b.Fatalf("found %+v, %v", f, err)
+		}
 	}
 }
