@@ -17,8 +17,9 @@ import (
 // event and turns a denial into AWS's AccessDenied for the protocol. It
 // never fails open: a policy it cannot read denies.
 type authorizer struct {
-	s      *Server
-	parsed parseCache
+	s        *Server
+	parsed   parseCache
+	contexts ctxMemo
 }
 
 func newAuthorizer(s *Server) *authorizer { return &authorizer{s: s} }
@@ -112,13 +113,21 @@ func (z *authorizer) record(r *svc.Request, in *policy.Input, d policy.Decision)
 // input builds the evaluator's input for r and a.
 func (z *authorizer) input(r *svc.Request, a svc.AuthzRequest) (*policy.Input, error) {
 	c := r.Caller
+	// The generation is read first: principal data read after it is at
+	// least as new, so a context remembered under it is never staler.
+	ck := contextKey(r, a, z.s.iam.Generation())
 	pr, err := z.s.iam.PrincipalPolicies(c)
 	if err != nil {
 		return nil, fmt.Errorf("read caller policies: %w", err)
 	}
+	ctx := z.contexts.get(ck, a.Context)
+	if ctx == nil {
+		ctx = z.context(r, a, pr)
+		z.contexts.put(ck, a.Context, ctx)
+	}
 	in := &policy.Input{Request: policy.Request{
 		Principal: c.ARN, Action: a.Action, Resource: a.Resource, ResourceAccount: a.ResourceAccount,
-		Context: z.context(r, a, pr),
+		Context: ctx,
 	}}
 	if in.Request.Resource == "" {
 		in.Request.Resource = "*"
