@@ -229,8 +229,9 @@ func verifySignature(r *http.Request, body []byte, a *authHeader, amzDate, secre
 	sts = hex.AppendEncode(sts, crHash[:])
 	*bp = sts
 	key := signingKey(secret, a.Date, a.Region, a.Service)
+	mac, _ := hmacScratch(key, sts, sts[len(sts):])
 	var want [2 * sha256.Size]byte
-	hex.Encode(want[:], hmacSHA256(key, sts))
+	hex.Encode(want[:], mac[:])
 	if !hmac.Equal(want[:], []byte(a.Signature)) {
 		return &sigError{sigMismatch, mismatchMessage}
 	}
@@ -387,6 +388,33 @@ func deriveSigningKey(secret, date, region, service string) []byte {
 	k = hmacSHA256(k, []byte(region))
 	k = hmacSHA256(k, []byte(service))
 	return hmacSHA256(k, []byte("aws4_request"))
+}
+
+// hmacScratch is HMAC-SHA-256 of data under key computed in scratch's
+// capacity instead of allocating hash states (for keys of at most one
+// SHA-256 block, as signing keys are); it returns the MAC and the scratch
+// buffer, grown if it had to be. scratch must not overlap data.
+func hmacScratch(key, data, scratch []byte) ([sha256.Size]byte, []byte) {
+	const block = 64
+	if len(key) > block {
+		var out [sha256.Size]byte
+		copy(out[:], hmacSHA256(key, data))
+		return out, scratch
+	}
+	buf := append(scratch[:0], make([]byte, block)...)
+	copy(buf, key)
+	for i := range block {
+		buf[i] ^= 0x36
+	}
+	buf = append(buf, data...)
+	inner := sha256.Sum256(buf)
+	var outer [block + sha256.Size]byte
+	copy(outer[:], key)
+	for i := range block {
+		outer[i] ^= 0x5c
+	}
+	copy(outer[block:], inner[:])
+	return sha256.Sum256(outer[:]), buf
 }
 
 func hmacSHA256(key, data []byte) []byte {

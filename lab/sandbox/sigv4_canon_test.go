@@ -54,3 +54,21 @@ func TestCanonicalRequest(t *testing.T) {
 		t.Errorf("the request's header was changed to %q", v)
 	}
 }
+
+func TestHMACScratch(t *testing.T) {
+	for _, tc := range []struct{ key, data string }{
+		{"", ""},
+		{"k", "message"},
+		{strings.Repeat("k", 32), strings.Repeat("data ", 100)},
+		{strings.Repeat("k", 64), "block-sized key"},
+		{strings.Repeat("k", 65), "longer key"},
+	} {
+		want := hmacSHA256([]byte(tc.key), []byte(tc.data))
+		for _, scratch := range [][]byte{nil, make([]byte, 0, 16), make([]byte, 0, 4096)} {
+			got, _ := hmacScratch([]byte(tc.key), []byte(tc.data), scratch)
+			if diff := cmp.Diff(want, got[:]); diff != "" {
+				t.Errorf("key %d bytes, data %d bytes, scratch cap %d (-want +got):\n%s", len(tc.key), len(tc.data), cap(scratch), diff)
+			}
+		}
+	}
+}
