@@ -20,6 +20,31 @@ type authorizer struct {
 	s        *Server
 	parsed   parseCache
 	contexts ctxMemo
+	refs     refNames
+}
+
+// refNames memoizes the trail's names of deciding statements
+// ("AdministratorAccess:Statement[0]"): the same few decide most calls.
+type refNames struct {
+	mu sync.RWMutex
+	m  map[policy.StatementRef]string
+}
+
+func (n *refNames) name(ref policy.StatementRef) string {
+	n.mu.RLock()
+	s, ok := n.m[ref]
+	n.mu.RUnlock()
+	if ok {
+		return s
+	}
+	s = ref.String()
+	n.mu.Lock()
+	if n.m == nil || len(n.m) >= parseCacheMax {
+		n.m = map[policy.StatementRef]string{}
+	}
+	n.m[ref] = s
+	n.mu.Unlock()
+	return s
 }
 
 func newAuthorizer(s *Server) *authorizer { return &authorizer{s: s} }
@@ -96,7 +121,7 @@ func (z *authorizer) record(r *svc.Request, in *policy.Input, d policy.Decision)
 	e.Decision, e.Layer = d.Result.String(), d.Layer
 	e.Statements = e.Statements[:0]
 	for _, st := range d.Statements {
-		e.Statements = append(e.Statements, st.String())
+		e.Statements = append(e.Statements, z.refs.name(st))
 	}
 	e.Explanation, e.Explainer = nil, nil
 	if in != nil {
