@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
@@ -15,6 +16,8 @@ import (
 // returns, so an acknowledged write survives kill -9.
 type store struct {
 	db *bolt.DB
+	// gen counts Update transactions; it moves after each one returns.
+	gen atomic.Uint64
 }
 
 var _ svc.Store = (*store)(nil)
@@ -46,8 +49,14 @@ func (s *store) View(fn func(svc.Tx) error) error {
 // Update runs fn in a read-write transaction, committed and synced when fn
 // returns nil.
 func (s *store) Update(fn func(svc.Tx) error) error {
+	defer s.gen.Add(1)
 	return s.db.Update(func(tx *bolt.Tx) error { return fn(boltTx{tx}) })
 }
+
+// Generation implements svc.Generational: it changes after every Update
+// (committed or not), so a value read under generation g is current for as
+// long as the generation is still g, provided g was read first.
+func (s *store) Generation() uint64 { return s.gen.Load() }
 
 type boltTx struct{ tx *bolt.Tx }
 

@@ -52,12 +52,24 @@ func (s *Service) resolve(r *svc.Request, keyID string) (target, error) {
 	} else if !strings.HasPrefix(res, "alias/") && !isKeyID(res) {
 		return target{}, errInvalidKeyID(keyID)
 	}
+	gs, cached := s.env.Store.(svc.Generational)
+	var gen uint64
+	rk := resolveKey{account, region, res}
+	if cached {
+		gen = gs.Generation()
+		if t, ok := s.resolved.get(gen, rk); ok && !t.rec.gone(r.Now) {
+			return t, nil
+		}
+	}
 	var t target
 	err := s.env.Store.View(func(tx svc.Tx) error {
 		var err error
 		t, err = s.lookupIn(tx, r, account, region, res)
 		return err
 	})
+	if err == nil && cached {
+		s.resolved.put(gen, rk, t)
+	}
 	return t, err
 }
 

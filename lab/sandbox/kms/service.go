@@ -40,6 +40,8 @@ type Service struct {
 	// cache holds parsed key records and decrypted key material so that
 	// cryptographic calls neither re-parse records nor unseal material.
 	cache keyCache
+	// resolved remembers KeyId lookups while the store is unchanged.
+	resolved resolveCache
 }
 
 type handler func(s *Service, r *svc.Request) (any, error)

@@ -208,6 +208,14 @@ type Store interface {
 	Update(fn func(Tx) error) error
 }
 
+// Generational is implemented by stores that can tell readers whether
+// anything may have changed: Generation moves after every Update. A value
+// read after observing generation g may be reused while Generation is
+// still g (hot paths use it to skip a read transaction).
+type Generational interface {
+	Generation() uint64
+}
+
 // Tx is one store transaction. Buckets are created on first Put; services
 // prefix bucket names with their own name ("kms/keys").
 type Tx interface {
