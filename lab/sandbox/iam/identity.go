@@ -162,16 +162,20 @@ func (s *Service) PrincipalPolicies(c svc.Caller) (Principal, error) {
 	if hit {
 		return p, nil
 	}
+	// Separate variables: p or c escaping to the closures would cost the
+	// cache hit above an allocation.
+	var found Principal
+	caller := c
 	err := s.env.Store.View(func(tx svc.Tx) error {
 		var err error
-		p, err = principalPolicies(tx, c)
+		found, err = principalPolicies(tx, caller)
 		return err
 	})
 	if err != nil {
 		return Principal{}, err
 	}
-	s.remember(ic, gen, func() { ic.principals[key] = p })
-	return p, nil
+	s.remember(ic, gen, func() { ic.principals[key] = found })
+	return found, nil
 }
 
 func principalPolicies(tx svc.Tx, c svc.Caller) (Principal, error) {
