@@ -1,6 +1,7 @@
 package kms
 
 import (
+	"bytes"
 	"encoding/base64"
 	"strings"
 
@@ -64,6 +65,28 @@ func (r *jreader) rawStr() ([]byte, bool) {
 	return nil, false
 }
 
+// base64Str reads a string that is to be base64: it only finds the closing
+// quote (with IndexByte, fast on long blobs) and leaves checking the bytes
+// to the base64 decoder, which refuses everything outside its alphabet
+// except CR and LF — refused here, as JSON strings cannot hold them raw.
+// Escapes make the decoder fail, and the caller falls back to
+// encoding/json.
+func (r *jreader) base64Str() ([]byte, bool) {
+	if !r.consume('"') {
+		return nil, false
+	}
+	n := bytes.IndexByte(r.b[r.i:], '"')
+	if n < 0 {
+		return nil, false
+	}
+	s := r.b[r.i : r.i+n]
+	r.i += n + 1
+	if bytes.IndexByte(s, '\n') >= 0 || bytes.IndexByte(s, '\r') >= 0 {
+		return nil, false
+	}
+	return s, true
+}
+
 // null consumes a JSON null if one is next.
 func (r *jreader) null() bool {
 	r.ws()
@@ -79,7 +102,7 @@ func (r *jreader) blob() ([]byte, bool) {
 	if r.null() {
 		return nil, true
 	}
-	s, ok := r.rawStr()
+	s, ok := r.base64Str()
 	if !ok {
 		return nil, false
 	}

@@ -85,6 +85,12 @@ func FuzzFastDecode(f *testing.F) {
 	f.Add([]byte(`{"CiphertextBlob":"AAEC","EncryptionContext":null,"KeyId":"k","EncryptionAlgorithm":"SYMMETRIC_DEFAULT"}`))
 	f.Add([]byte(`{"KeyId":"k","Message":"","MessageType":"RAW","SigningAlgorithm":"ECDSA_SHA_256","Signature":null}`))
 	f.Add([]byte(` { } `))
+	// Blobs whose bytes only the base64 decoder checks.
+	f.Add([]byte("{\"Plaintext\":\"aG\nk=\"}"))
+	f.Add([]byte("{\"Plaintext\":\"aG\rk=\"}"))
+	f.Add([]byte(`{"Plaintext":"a\/k="}`))
+	f.Add([]byte(`{"Plaintext":"aGk\u003d"}`))
+	f.Add([]byte("{\"CiphertextBlob\":\"aGk\xc3\xa9\"}"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		checkFast(t, body, &encryptInput{}, &encryptInput{})
 		checkFast(t, body, &decryptInput{}, &decryptInput{})
