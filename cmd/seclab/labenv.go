@@ -124,11 +124,8 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		}
 		env.sb = sb
 		// Another terminal's `seclab sandbox env` finds the sandbox by
-		// these files; they are rewritten once the personas exist.
-		if env.pub, err = publish(sb); err != nil {
-			env.Close()
-			return nil, fmt.Errorf("publish the sandbox's endpoint: %w", err)
-		}
+		// the files this publishes once the personas exist.
+		env.pub = newPublisher(sb)
 		// Checks' calls carry a marker the sandbox records as the event's
 		// Source, so the trail tells them from the learner's.
 		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: check.MarkCalls(sb.Config("learner")),
@@ -156,7 +153,7 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 	}
 	env.session = s
 	if env.pub != nil {
-		if err := env.pub.refresh(); err != nil {
+		if err := env.pub.publish(); err != nil {
 			env.Close()
 			return nil, fmt.Errorf("publish the personas' profiles: %w", err)
 		}

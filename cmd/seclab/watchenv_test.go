@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/google/go-cmp/cmp"
@@ -112,9 +114,12 @@ func TestSecondTerminalPassesStep(t *testing.T) {
 	}
 
 	// Watch mode re-checks after the other terminal's write and passes.
+	// The check's GetSecretValue and the Decrypt Secrets Manager made for
+	// it are marked as the check's; the other terminal's calls are not.
+	want := map[string]bool{"learner secretsmanager:GetSecretValue": true, "learner kms:Decrypt": true}
 	checkCalls := map[string]bool{}
 	deadline := time.After(20 * time.Second)
-	for passed := false; !passed; {
+	for passed := false; !passed || len(checkCalls) < len(want); {
 		select {
 		case u, ok := <-updates:
 			if !ok {
@@ -129,7 +134,7 @@ func TestSecondTerminalPassesStep(t *testing.T) {
 				}
 			}
 		case <-deadline:
-			t.Fatal("watch mode never passed the step")
+			t.Fatalf("watch mode never passed the step, or its calls were not seen (%v)", checkCalls)
 		}
 	}
 	select {
@@ -140,11 +145,29 @@ func TestSecondTerminalPassesStep(t *testing.T) {
 	if rep := lab.Check(ctx, 0); rep.Status() != ui.CheckPass {
 		t.Errorf("the UI's check after the write = %+v", rep)
 	}
-	// The check's GetSecretValue and the Decrypt Secrets Manager made for
-	// it; the other terminal's calls are not among them.
-	want := map[string]bool{"learner secretsmanager:GetSecretValue": true, "learner kms:Decrypt": true}
 	if diff := cmp.Diff(want, checkCalls); diff != "" {
 		t.Errorf("calls marked as the checks' own (-want +got):\n%s", diff)
+	}
+
+	// A user the other terminal gives an access key becomes a profile.
+	iamc := iam.NewFromConfig(cfg)
+	if _, err := iamc.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("carol")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := iamc.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("carol")}); err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		ep, err := envEndpoint(io.Discard, g, "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := ep.Persona("carol"); ok {
+			break
+		}
+		if time.Now().After(end) {
+			t.Fatalf("carol never became a profile: %+v", ep.Personas)
+		}
 	}
 
 	// Closing the lesson withdraws the endpoint.
