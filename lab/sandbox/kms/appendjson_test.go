@@ -37,6 +37,8 @@ func TestAppendJSON(t *testing.T) {
 			plainDecrypt{arn, blob, "SYMMETRIC_DEFAULT"}},
 		{"sign", signOutput{KeyID: arn, Signature: blob, SigningAlgorithm: "ECDSA_SHA_256"},
 			signOutput{KeyID: arn, Signature: blob, SigningAlgorithm: "ECDSA_SHA_256"}},
+		{"strings that need escaping", signOutput{KeyID: "a\"b\\c<d>&é\u2028\x01\xff", Signature: blob, SigningAlgorithm: "x\ny"},
+			signOutput{KeyID: "a\"b\\c<d>&é\u2028\x01\xff", Signature: blob, SigningAlgorithm: "x\ny"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,7 +2,6 @@ package kms
 
 import (
 	"encoding/base64"
-	"strconv"
 
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
 )
@@ -33,9 +32,9 @@ func (o *encryptOutput) AppendJSON(b []byte) []byte {
 	b = append(b, `{"CiphertextBlob":"`...)
 	b = base64.StdEncoding.AppendEncode(b, o.CiphertextBlob)
 	b = append(b, `","KeyId":`...)
-	b = strconv.AppendQuote(b, o.KeyID)
+	b = appendJSONString(b, o.KeyID)
 	b = append(b, `,"EncryptionAlgorithm":`...)
-	b = strconv.AppendQuote(b, o.EncryptionAlgorithm)
+	b = appendJSONString(b, o.EncryptionAlgorithm)
 	return append(b, '}')
 }
 
@@ -117,11 +116,11 @@ func (o *decryptOutput) MarshalJSON() ([]byte, error) {
 // AppendJSON appends the MarshalJSON document to b (svc.JSONAppender).
 func (o *decryptOutput) AppendJSON(b []byte) []byte {
 	b = append(b, `{"KeyId":`...)
-	b = strconv.AppendQuote(b, o.KeyID)
+	b = appendJSONString(b, o.KeyID)
 	b = append(b, `,"Plaintext":"`...)
 	b = base64.StdEncoding.AppendEncode(b, o.Plaintext)
 	b = append(b, `","EncryptionAlgorithm":`...)
-	b = strconv.AppendQuote(b, o.EncryptionAlgorithm)
+	b = appendJSONString(b, o.EncryptionAlgorithm)
 	return append(b, '}')
 }
 

@@ -8,7 +8,6 @@ import (
 	_ "crypto/sha256" // hashes for signing algorithms
 	_ "crypto/sha512"
 	"encoding/base64"
-	"strconv"
 	"strings"
 
 	k1ecdsa "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
@@ -35,11 +34,11 @@ type signOutput struct {
 // Sign is a hot operation.
 func (o signOutput) AppendJSON(b []byte) []byte {
 	b = append(b, `{"KeyId":`...)
-	b = strconv.AppendQuote(b, o.KeyID)
+	b = appendJSONString(b, o.KeyID)
 	b = append(b, `,"Signature":"`...)
 	b = base64.StdEncoding.AppendEncode(b, o.Signature)
 	b = append(b, `","SigningAlgorithm":`...)
-	b = strconv.AppendQuote(b, o.SigningAlgorithm)
+	b = appendJSONString(b, o.SigningAlgorithm)
 	return append(b, '}')
 }
 
