@@ -247,6 +247,7 @@ func (cs *classServer) program(sess ssh.Session) *tea.Program {
 func (cs *classServer) studentModel(sess ssh.Session, st *classroom.Student) (tea.Model, error) {
 	sg := *cs.g
 	sg.StateDir, sg.Target, sg.Profile = st.Dir, "sandbox", ""
+	sg.NoPublish = true // a student's sandbox is reachable only through their session
 	prog, err := sg.progress()
 	if err != nil {
 		return nil, err

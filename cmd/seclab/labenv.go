@@ -125,7 +125,9 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		env.sb = sb
 		// Another terminal's `seclab sandbox env` finds the sandbox by
 		// the files this publishes once the personas exist.
-		env.pub = newPublisher(sb)
+		if !g.NoPublish {
+			env.pub = newPublisher(sb)
+		}
 		// Checks' calls carry a marker the sandbox records as the event's
 		// Source, so the trail tells them from the learner's.
 		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: check.MarkCalls(sb.Config("learner")),

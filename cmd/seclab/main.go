@@ -24,6 +24,9 @@ type globals struct {
 	Accessible bool
 	// Real holds the real-account flags (preflight.go).
 	Real realFlags
+	// NoPublish keeps lesson sandboxes from publishing their endpoint for
+	// `seclab sandbox env` (classroom students have no second terminal).
+	NoPublish bool
 }
 
 // commands are the subcommand constructors, registered by each command's
