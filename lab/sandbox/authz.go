@@ -204,6 +204,12 @@ func (z *authorizer) session(c svc.Caller) (*policy.Named, error) {
 		return nil, nil
 	}
 	docs := []string{}
+	// The inline session policy is parsed as one (its size was checked
+	// when the session was issued); managed session policies with their
+	// own kind, and several documents merged with the managed grammar
+	// without a size quota, which the parts were already checked against:
+	// AWS's PolicyArns may name documents far beyond the inline quota.
+	kind := policy.Session
 	if c.SessionPolicy != "" {
 		docs = append(docs, c.SessionPolicy)
 	}
@@ -214,7 +220,14 @@ func (z *authorizer) session(c svc.Caller) (*policy.Named, error) {
 		}
 		if ok {
 			docs = append(docs, np.Document)
+			kind = np.Kind()
 		}
+	}
+	if len(docs) == 0 {
+		// Every managed session policy has been deleted: a session policy
+		// without statements, so nothing is allowed (fails closed;
+		// UNCONFIRMED what AWS does for such a session).
+		return &policy.Named{Name: "session policy", Policy: &policy.Policy{Version: "2012-10-17", Kind: policy.Session}}, nil
 	}
 	doc := docs[0]
 	if len(docs) > 1 {
@@ -222,8 +235,9 @@ func (z *authorizer) session(c svc.Caller) (*policy.Named, error) {
 		if doc, err = mergeStatements(docs); err != nil {
 			return nil, err
 		}
+		kind = policy.AWSManaged
 	}
-	p, err := z.parsed.get(doc, policy.Session)
+	p, err := z.parsed.get(doc, kind)
 	if err != nil {
 		return nil, fmt.Errorf("session policy: %w", err)
 	}
