@@ -129,4 +129,17 @@ type TrailEvent struct {
 	Reason string
 	// Explanation is the full evaluation path, shown on enter.
 	Explanation string
+	// Explain, when set and Explanation is empty, builds the explanation
+	// on demand: most calls are never explained, so the lab need not pay
+	// for it on every call.
+	Explain func() string
+}
+
+// ExplanationText returns the event's explanation, building it if needed
+// ("" when there is none).
+func (e TrailEvent) ExplanationText() string {
+	if e.Explanation == "" && e.Explain != nil {
+		return e.Explain()
+	}
+	return e.Explanation
 }

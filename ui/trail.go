@@ -146,7 +146,7 @@ func (t *trailPane) refresh() {
 	}
 	if t.explain && t.sel < len(t.events) {
 		e := t.events[t.sel]
-		body := e.Explanation
+		body := e.ExplanationText()
 		if body == "" {
 			body = e.Reason
 		}

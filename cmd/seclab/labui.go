@@ -114,8 +114,11 @@ func uiTrailEvent(seq int64, e svc.Event) ui.TrailEvent {
 	case e.ErrorCode != "":
 		te.Reason = e.ErrorCode
 	}
-	if x := e.ExplanationJSON(); len(x) > 0 {
-		te.Explanation = explanationText(x)
+	te.Explain = func() string {
+		if x := e.ExplanationJSON(); len(x) > 0 {
+			return explanationText(x)
+		}
+		return ""
 	}
 	return te
 }

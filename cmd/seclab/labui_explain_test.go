@@ -93,11 +93,11 @@ func TestUILabSecretExplanation(t *testing.T) {
 		t.Fatal("no GetSecretValue event")
 	}
 	for _, e := range lab.Trail(0) {
-		if strings.HasPrefix(strings.TrimSpace(e.Explanation), "{") {
-			t.Errorf("%s: raw JSON explanation: %.80s", e.Action, e.Explanation)
+		if x := e.ExplanationText(); strings.HasPrefix(strings.TrimSpace(x), "{") {
+			t.Errorf("%s: raw JSON explanation: %.80s", e.Action, x)
 		}
 	}
-	if !strings.Contains(got.Explanation, "GetSecretValue") {
-		t.Errorf("GetSecretValue explanation does not name the action:\n%s", got.Explanation)
+	if x := got.ExplanationText(); !strings.Contains(x, "GetSecretValue") {
+		t.Errorf("GetSecretValue explanation does not name the action:\n%s", x)
 	}
 }

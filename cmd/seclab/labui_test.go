@@ -80,7 +80,7 @@ func TestUILab(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	last := events[len(events)-1]
-	if last.Decision != "DENY" || last.Principal != "bob" || last.Explanation == "" {
+	if last.Decision != "DENY" || last.Principal != "bob" || last.ExplanationText() == "" {
 		t.Errorf("last trail event = %+v", last)
 	}
 	var create *ui.TrailEvent
