@@ -38,6 +38,13 @@ type catalogData struct {
 	keys      map[string]string            // lowercased condition key -> type
 	templates []keyTemplate                // templated keys (aws:ResourceTag/${TagKey}), in catalog order
 	seenTmpl  map[string]bool              // lowercased templated keys already in templates
+
+	// Dense action numbering for the evaluator's per-statement action sets
+	// (actionset.go): ids maps "kms:decrypt" to its number, names is the
+	// reverse, svcIDs lists the numbers of each service's actions.
+	ids    map[string]int32
+	names  []string
+	svcIDs map[string][]int32
 }
 
 var (
@@ -51,6 +58,7 @@ func loadCatalog() *catalogData {
 			actions: map[string]*ActionSpec{}, byService: map[string][]*ActionSpec{},
 			services: map[string]string{}, resources: map[string]map[string]string{},
 			keys: map[string]string{}, seenTmpl: map[string]bool{},
+			ids: map[string]int32{}, svcIDs: map[string][]int32{},
 		}
 		svc := ""
 		for _, line := range strings.Split(catalogTSV, "\n") {
@@ -65,7 +73,14 @@ func loadCatalog() *catalogData {
 				c.resources[svc] = map[string]string{}
 			case f[0] == "A" && len(f) >= 5:
 				a := &ActionSpec{Service: svc, Name: f[1], AccessLevel: f[2], Resources: splitList(f[3]), ConditionKeys: splitList(f[4])}
-				c.actions[strings.ToLower(svc+":"+a.Name)] = a
+				lname := strings.ToLower(svc + ":" + a.Name)
+				c.actions[lname] = a
+				if _, dup := c.ids[lname]; !dup {
+					id := int32(len(c.names))
+					c.ids[lname] = id
+					c.names = append(c.names, lname)
+					c.svcIDs[svc] = append(c.svcIDs[svc], id)
+				}
 				c.byService[svc] = append(c.byService[svc], a)
 			case f[0] == "R" && len(f) >= 3:
 				c.resources[svc][f[1]] = f[2]

@@ -171,11 +171,7 @@ func (e *evaluator) finish(r Result, layer string, hits *hitList) Decision {
 		d.MissingKeys = append([]string(nil), e.missing...)
 	}
 	if hits != nil && hits.n > 0 {
-		d.Statements = make([]StatementRef, hits.n)
-		for i := range d.Statements {
-			h := hits.at(i)
-			d.Statements[i] = StatementRef{Policy: h.named.Name, Sid: h.st.Sid, Index: h.st.Index, Effect: h.st.Effect}
-		}
+		d.Statements = statementRefs(hits)
 	}
 	return d
 }

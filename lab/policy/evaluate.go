@@ -53,6 +53,7 @@ type evaluator struct {
 	c        caller
 	action   string
 	svc      string // lowercased service prefix of the action
+	actID    int32  // catalog number of the action, -1 outside the catalog
 	resource string
 	ctx      *Context
 	isKey    bool // the resource is a KMS key: the key policy must allow
@@ -75,6 +76,7 @@ func (e *evaluator) init(in *Input) {
 	e.c = parseCaller(r.Principal)
 	e.action = r.Action
 	e.svc = serviceOf(r.Action)
+	e.actID = catalogActionID(r.Action)
 	e.resource = r.Resource
 	if e.resource == "" {
 		e.resource = "*"
@@ -103,7 +105,9 @@ func (e *evaluator) actionMatches(st *Statement) bool {
 		return false
 	}
 	m := false
-	if st.actIndex != nil {
+	if e.actID >= 0 && st.actBits != nil {
+		m = actionSetHas(st.actBits, e.actID)
+	} else if st.actIndex != nil {
 		m = matchAnyAction(st.actIndex[e.svc], e.action) || matchAnyAction(st.actWild, e.action)
 	} else {
 		m = matchAnyAction(st.actions, e.action)
@@ -236,8 +240,13 @@ func (e *evaluator) scanResource(n *Named) int {
 	best := pmNone
 	for i := range n.Policy.Statements {
 		st := &n.Policy.Statements[i]
+		// The action test is a bit test for catalog actions, cheaper than
+		// principal matching, so it goes first; neither has side effects.
+		if !e.actionMatches(st) {
+			continue
+		}
 		lvl := e.principalLevel(st)
-		if lvl == pmNone || !e.applies(st, e.isTrust) {
+		if lvl == pmNone || !e.resourceMatches(st, e.isTrust) || !e.conditionsHold(st) {
 			continue
 		}
 		if st.deny {

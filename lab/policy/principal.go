@@ -30,15 +30,14 @@ func splitARN(s string) (partition, service, region, account, resource string, o
 		return
 	}
 	var cut [4]int
-	n := 0
-	for i := 4; i < len(s) && n < 4; i++ {
-		if s[i] == ':' {
-			cut[n] = i
-			n++
+	from := 4
+	for n := range cut {
+		i := strings.IndexByte(s[from:], ':')
+		if i < 0 {
+			return
 		}
-	}
-	if n < 4 {
-		return
+		cut[n] = from + i
+		from += i + 1
 	}
 	return s[4:cut[0]], s[cut[0]+1 : cut[1]], s[cut[1]+1 : cut[2]], s[cut[2]+1 : cut[3]], s[cut[3]+1:], true
 }
@@ -121,6 +120,9 @@ func (p *Principal) match(c *caller) int {
 		}
 	}
 	if best == pmDirect {
+		return best
+	}
+	if len(p.Service)+len(p.Federated)+len(p.CanonicalUser) == 0 {
 		return best
 	}
 	for _, list := range [...][]string{p.Service, p.Federated, p.CanonicalUser} {

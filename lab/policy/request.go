@@ -121,6 +121,8 @@ type Decision struct {
 	Layer string `json:"layer,omitempty"`
 	// Statements are the decisive statements: every matching Deny for
 	// ExplicitlyDenied, the matching Allows that grant access for Allowed.
+	// The slice may be shared with other decisions on the same policies:
+	// read it, do not modify its elements.
 	Statements []StatementRef `json:"statements,omitempty"`
 	// MissingKeys are condition keys that statements matching the action
 	// and resource referenced but the request context lacks.

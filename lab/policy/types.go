@@ -72,6 +72,8 @@ type Statement struct {
 	actions     []pattern            // lowercased
 	actIndex    map[string][]pattern // large Action lists: patterns by service prefix
 	actWild     []pattern            // large Action lists: patterns whose service part has a wildcard
+	actBits     []uint64             // catalog actions the patterns match (actionset.go)
+	refs        *refCell             // last decisive-statement list starting here (refcache.go)
 	hasResource bool
 	notResource bool
 	resources   []tmpl
