@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -32,8 +31,12 @@ func (o opcode) positive() opcode {
 // eval reports whether the condition holds for ctx; missing is true when
 // the key is absent (or empty) from the context.
 func (c *Condition) eval(ctx *Context) (ok, missing bool) {
-	vs, found := ctx.lookup(c.keyLower)
-	present := found && len(vs) > 0
+	ent := ctx.entry(c.keyLower)
+	var vs []string
+	if ent != nil {
+		vs = ent.values
+	}
+	present := len(vs) > 0
 	if c.op == opNull {
 		for i := range c.vals {
 			if v := &c.vals[i]; v.ok && v.b != present {
@@ -57,23 +60,23 @@ func (c *Condition) eval(ctx *Context) (ok, missing bool) {
 	pos := c.op.positive()
 	switch c.set {
 	case setForAll:
-		for _, v := range vs {
-			if c.matchAny(pos, v, ctx) == negated {
+		for i, v := range vs {
+			if c.matchAny(pos, v, ent.addr(i), ctx) == negated {
 				return false, false
 			}
 		}
 		return true, false
 	case setForAny:
-		for _, v := range vs {
-			if c.matchAny(pos, v, ctx) != negated {
+		for i, v := range vs {
+			if c.matchAny(pos, v, ent.addr(i), ctx) != negated {
 				return true, false
 			}
 		}
 		return false, false
 	}
 	any := false
-	for _, v := range vs {
-		if c.matchAny(pos, v, ctx) {
+	for i, v := range vs {
+		if c.matchAny(pos, v, ent.addr(i), ctx) {
 			any = true
 			break
 		}
@@ -82,8 +85,9 @@ func (c *Condition) eval(ctx *Context) (ok, missing bool) {
 }
 
 // matchAny reports whether the request value v matches at least one policy
-// value under the (positive) operator op.
-func (c *Condition) matchAny(op opcode, v string, ctx *Context) bool {
+// value under the (positive) operator op. ip is v already parsed as an IP
+// address, or nil.
+func (c *Condition) matchAny(op opcode, v string, ip *parsedAddr, ctx *Context) bool {
 	switch opTable[op].family {
 	case famNumeric:
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -123,13 +127,17 @@ func (c *Condition) matchAny(op opcode, v string, ctx *Context) bool {
 		}
 		return false
 	case famIP:
-		a, err := netip.ParseAddr(strings.TrimSpace(v))
-		if err != nil {
+		var pa parsedAddr
+		if ip != nil {
+			pa = *ip
+		} else {
+			pa = parseAddr(v)
+		}
+		if !pa.ok {
 			return false
 		}
-		a = a.WithZone("")
 		for i := range c.vals {
-			if p := &c.vals[i]; p.ok && p.pfx.Contains(a) {
+			if p := &c.vals[i]; p.ok && p.pfx.Contains(pa.a) {
 				return true
 			}
 		}

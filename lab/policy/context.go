@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"net/netip"
 	"sort"
 	"strings"
 )
@@ -20,6 +21,57 @@ type centry struct {
 	lower  string
 	name   string
 	values []string
+	// addrs holds the values of an IP-address key (aws:SourceIp, ...)
+	// parsed once at Set, so that IpAddress conditions do not parse them
+	// on every evaluation; nil for other keys.
+	addrs []parsedAddr
+}
+
+// parsedAddr is a context value parsed as an IP address; ok is false when
+// it is not one.
+type parsedAddr struct {
+	a  netip.Addr
+	ok bool
+}
+
+// parseAddr parses a context value the way IpAddress conditions read it.
+func parseAddr(v string) parsedAddr {
+	a, err := netip.ParseAddr(strings.TrimSpace(v))
+	if err != nil {
+		return parsedAddr{}
+	}
+	return parsedAddr{a: a.WithZone(""), ok: true}
+}
+
+// ipKeys are the lowercased global condition keys of type IPAddress.
+var ipKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for k, t := range globalKeys {
+		if t == "IPAddress" {
+			m[strings.ToLower(k)] = true
+		}
+	}
+	return m
+}()
+
+func newEntry(lower, name string, values []string) centry {
+	e := centry{lower: lower, name: name, values: values}
+	if ipKeys[lower] {
+		e.addrs = make([]parsedAddr, len(values))
+		for i, v := range values {
+			e.addrs[i] = parseAddr(v)
+		}
+	}
+	return e
+}
+
+// addr returns the parsed form of value i, or nil when the key's values
+// are not parsed ahead.
+func (e *centry) addr(i int) *parsedAddr {
+	if e == nil || i >= len(e.addrs) {
+		return nil
+	}
+	return &e.addrs[i]
 }
 
 // indexAbove is the size from which lookups go through a map; below it a
@@ -38,10 +90,10 @@ func (c *Context) Set(key string, values ...string) {
 	lk := strings.ToLower(key)
 	vals := append([]string(nil), values...)
 	if i := c.find(lk); i >= 0 {
-		c.entries[i].values = vals
+		c.entries[i] = newEntry(lk, c.entries[i].name, vals)
 		return
 	}
-	c.entries = append(c.entries, centry{lower: lk, name: key, values: vals})
+	c.entries = append(c.entries, newEntry(lk, key, vals))
 	if len(c.entries) > indexAbove {
 		if c.index == nil {
 			c.index = make(map[string]int, 2*indexAbove)
@@ -71,14 +123,23 @@ func (c *Context) Keys() []string {
 	return out
 }
 
-// Clone returns an independent copy of c (nil for nil).
+// Clone returns an independent copy of c (nil for nil): Set on either
+// context does not affect the other. It copies the entries directly, so a
+// caller that keeps one base context and clones it per request pays one
+// allocation (two for contexts above the indexed size).
 func (c *Context) Clone() *Context {
 	if c == nil {
 		return nil
 	}
-	n := NewContext()
-	for _, e := range c.entries {
-		n.Set(e.name, e.values...)
+	n := &Context{entries: make([]centry, len(c.entries), max(len(c.entries)+4, 12))}
+	// Entries are copied as they are: Set never changes a value slice in
+	// place, it replaces it, so the copies may share them.
+	copy(n.entries, c.entries)
+	if c.index != nil {
+		n.index = make(map[string]int, len(c.index))
+		for k, v := range c.index {
+			n.index[k] = v
+		}
 	}
 	return n
 }
@@ -99,6 +160,15 @@ func (c *Context) find(lower string) int {
 		}
 	}
 	return -1
+}
+
+// entry finds an already lowercased key; nil when absent.
+func (c *Context) entry(lower string) *centry {
+	i := c.find(lower)
+	if i < 0 {
+		return nil
+	}
+	return &c.entries[i]
 }
 
 // lookup finds an already lowercased key without allocating.
