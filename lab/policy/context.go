@@ -154,8 +154,21 @@ func (c *Context) find(lower string) int {
 		}
 		return -1
 	}
+	n := len(lower)
+	if n == 0 {
+		for i := range c.entries {
+			if c.entries[i].lower == "" {
+				return i
+			}
+		}
+		return -1
+	}
+	last := lower[n-1]
 	for i := range c.entries {
-		if c.entries[i].lower == lower {
+		// Comparing the length and the last byte first rejects most keys
+		// of the same length ("aws:sourceip", "aws:username") without a
+		// full comparison.
+		if k := c.entries[i].lower; len(k) == n && k[n-1] == last && k == lower {
 			return i
 		}
 	}

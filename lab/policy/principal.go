@@ -30,14 +30,15 @@ func splitARN(s string) (partition, service, region, account, resource string, o
 		return
 	}
 	var cut [4]int
-	from := 4
-	for n := range cut {
-		i := strings.IndexByte(s[from:], ':')
-		if i < 0 {
-			return
+	n := 0
+	for i := 4; i < len(s) && n < 4; i++ {
+		if s[i] == ':' {
+			cut[n] = i
+			n++
 		}
-		cut[n] = from + i
-		from += i + 1
+	}
+	if n < 4 {
+		return
 	}
 	return s[4:cut[0]], s[cut[0]+1 : cut[1]], s[cut[1]+1 : cut[2]], s[cut[2]+1 : cut[3]], s[cut[3]+1:], true
 }
