@@ -27,14 +27,19 @@ func DeniedMessageAs(in *Input, d Decision, resource string) string {
 		return ""
 	}
 	r := &in.Request
-	msg := "User: " + r.Principal + " is not authorized to perform: " + r.Action
+	onResource := ""
 	if resource != "" && resource != "*" {
-		msg += " on resource: " + resource
+		onResource = " on resource: "
+	} else {
+		resource = ""
 	}
 	var e evaluator
 	e.init(in)
+	// Each message is one concatenation: one allocation.
 	if d.Result == ExplicitlyDenied {
-		return msg + " with an explicit deny in " + article(policyTypePhrase(d.Layer, e.isTrust))
+		phrase := policyTypePhrase(d.Layer, e.isTrust)
+		return "User: " + r.Principal + " is not authorized to perform: " + r.Action + onResource + resource +
+			" with an explicit deny in " + articleOf(phrase) + phrase
 	}
 	layer := d.Layer
 	if e.isKey && (layer == LayerResource || layer == LayerIdentity) {
@@ -43,7 +48,8 @@ func DeniedMessageAs(in *Input, d Decision, resource string) string {
 			layer = LayerIdentity
 		}
 	}
-	return msg + " because no " + policyTypePhrase(layer, e.isTrust) + " allows the " + r.Action + " action"
+	return "User: " + r.Principal + " is not authorized to perform: " + r.Action + onResource + resource +
+		" because no " + policyTypePhrase(layer, e.isTrust) + " allows the " + r.Action + " action"
 }
 
 // policyTypePhrase returns the phrase AWS uses for a layer's policy type.
@@ -70,12 +76,13 @@ func policyTypePhrase(layer string, trust bool) string {
 	return "identity-based policy"
 }
 
-func article(phrase string) string {
+// articleOf returns the indefinite article for phrase, with its space.
+func articleOf(phrase string) string {
 	switch phrase[0] {
 	case 'a', 'e', 'i', 'o', 'u':
-		return "an " + phrase
+		return "an "
 	}
-	return "a " + phrase
+	return "a "
 }
 
 // keyPolicyNamesCaller reports whether any Allow statement of a key policy
