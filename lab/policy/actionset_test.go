@@ -3,8 +3,6 @@ package policy
 import (
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 // TestActionSetAgreesWithPatterns checks that the per-statement catalog
@@ -77,27 +75,5 @@ func TestNotActionWithActionSet(t *testing.T) {
 		if got := Evaluate(in).Result; got != tt.want {
 			t.Errorf("%s: %v, want %v", tt.action, got, tt.want)
 		}
-	}
-}
-
-// TestStatementRefsReuse checks that a remembered decisive-statement list
-// is only returned when it names the same policies and statements.
-func TestStatementRefsReuse(t *testing.T) {
-	p := pol(t, Identity, `{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"secretsmanager:*","Resource":"*"},{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}`)
-	in := &Input{Request: Request{Principal: bob, Action: "secretsmanager:GetSecretValue", Resource: secA}, Identity: []Named{{Name: "first", Policy: p}}}
-	want := []StatementRef{{Policy: "first", Sid: "A", Index: 0, Effect: "Allow"}, {Policy: "first", Index: 1, Effect: "Allow"}}
-	for range 2 {
-		if diff := cmp.Diff(want, Evaluate(in).Statements); diff != "" {
-			t.Errorf("statements (-want +got):\n%s", diff)
-		}
-	}
-	in.Identity[0].Name = "renamed"
-	want[0].Policy, want[1].Policy = "renamed", "renamed"
-	if diff := cmp.Diff(want, Evaluate(in).Statements); diff != "" {
-		t.Errorf("after rename (-want +got):\n%s", diff)
-	}
-	in.Request.Action = "secretsmanager:DescribeSecret"
-	if diff := cmp.Diff(want[:1], Evaluate(in).Statements); diff != "" {
-		t.Errorf("one statement (-want +got):\n%s", diff)
 	}
 }
