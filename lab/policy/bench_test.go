@@ -143,3 +143,14 @@ func BenchmarkEvaluateReadOnlyAccess(b *testing.B) {
 	}
 	reportRates(b, start)
 }
+
+// BenchmarkValidateKeyPolicy measures the Access Analyzer-style checks on
+// the lesson's key policy (catalog look-ups of actions and condition keys).
+func BenchmarkValidateKeyPolicy(b *testing.B) {
+	doc := lessonInput(b).Resource.Policy.Raw
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		Validate(doc, KeyPolicy)
+	}
+}

@@ -31,7 +31,7 @@ func (o opcode) positive() opcode {
 // eval reports whether the condition holds for ctx; missing is true when
 // the key is absent (or empty) from the context.
 func (c *Condition) eval(ctx *Context) (ok, missing bool) {
-	ent := ctx.entry(c.keyLower)
+	ent := ctx.entryAt(c.keyLower, c.slot)
 	var vs []string
 	if ent != nil {
 		vs = ent.values

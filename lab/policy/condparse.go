@@ -5,6 +5,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -83,6 +84,7 @@ func (ps *parser) condValues(v jvalue, el string) ([]string, *SyntaxError) {
 // nothing, and Validate reports it.
 func (c *Condition) compile(vars bool) {
 	fam := opTable[c.op].family
+	c.slot = new(atomic.Int32)
 	c.vals = make([]cval, len(c.Values))
 	for i, s := range c.Values {
 		v := &c.vals[i]

@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"sort"
 	"strings"
+	"sync/atomic"
 )
 
 // Context holds request context keys ("aws:SourceIp", "kms:ViaService", ...).
@@ -181,6 +182,27 @@ func (c *Context) entry(lower string) *centry {
 	if i < 0 {
 		return nil
 	}
+	return &c.entries[i]
+}
+
+// entryAt is entry with a remembered position: it tries the slot where
+// the key was last found before scanning, and updates the slot when the
+// key has moved. slot may be nil.
+func (c *Context) entryAt(lower string, slot *atomic.Int32) *centry {
+	if c == nil {
+		return nil
+	}
+	if slot == nil || c.index != nil {
+		return c.entry(lower)
+	}
+	if h := int(slot.Load()); h < len(c.entries) && c.entries[h].lower == lower {
+		return &c.entries[h]
+	}
+	i := c.find(lower)
+	if i < 0 {
+		return nil
+	}
+	slot.Store(int32(i))
 	return &c.entries[i]
 }
 

@@ -3,6 +3,7 @@ package policy
 import (
 	"fmt"
 	"net/netip"
+	"sync/atomic"
 )
 
 // SyntaxError is a malformed policy document: the position (1-based line
@@ -115,6 +116,10 @@ type Condition struct {
 	ifExists bool
 	keyLower string
 	vals     []cval
+	// slot is where the key was last found in a request context; contexts
+	// built the same way put a key at the same place, so the lookup
+	// usually needs one comparison (see Context.entryAt).
+	slot *atomic.Int32
 }
 
 // cval is one compiled condition value.
