@@ -92,3 +92,32 @@ func TestContextIPValues(t *testing.T) {
 		}
 	}
 }
+
+// TestConditionSlotAcrossContexts evaluates one policy against contexts
+// that hold the condition key at different places, or not at all, so that
+// a remembered position must be checked rather than trusted.
+func TestConditionSlotAcrossContexts(t *testing.T) {
+	id := named(t, "id", Identity, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"payments"}}}]}`)
+	first := ctx("aws:PrincipalTag/team", "payments", "aws:username", "bob")
+	later := ctx("aws:username", "bob", "aws:SourceIp", "203.0.113.9", "aws:principaltag/TEAM", "payments")
+	other := ctx("aws:PrincipalTag/team", "billing")
+	absent := ctx("aws:username", "bob", "aws:PrincipalTag/owner", "payments")
+	tests := []struct {
+		name string
+		c    *Context
+		want Result
+	}{
+		{"first", first, Allowed},
+		{"later", later, Allowed},
+		{"other value at the first place", other, ImplicitlyDenied},
+		{"absent", absent, ImplicitlyDenied},
+		{"nil context", nil, ImplicitlyDenied},
+		{"first again", first, Allowed},
+	}
+	for _, tt := range tests {
+		in := &Input{Request: Request{Principal: bob, Action: "secretsmanager:GetSecretValue", Resource: secA, Context: tt.c}, Identity: []Named{id}}
+		if got := Evaluate(in).Result; got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
