@@ -4,12 +4,13 @@ import "strings"
 
 // A statement's action set records which actions of the embedded catalog
 // its Action or NotAction patterns match, one bit per catalog action. It is
-// computed once when the policy is parsed, so that the evaluator decides a
-// catalog action (every kms, secretsmanager, iam and sts action seclab
-// serves) with one bit test instead of matching each pattern. Actions
-// outside the catalog still go through the compiled patterns. Matching is
-// case-insensitive, so a bit computed for "kms:decrypt" holds for any
-// spelling of the action.
+// computed on the statement's first evaluation (parsing and validation do
+// not pay for it) and kept in the statement's cache, so that the evaluator
+// decides a catalog action (every kms, secretsmanager, iam and sts action
+// seclab serves) with one bit test instead of matching each pattern.
+// Actions outside the catalog still go through the compiled patterns.
+// Matching is case-insensitive, so a bit computed for "kms:decrypt" holds
+// for any spelling of the action.
 
 // compileActionSet returns the bit set of catalog actions that any of the
 // lowercased patterns matches (the NotAction inversion is applied by the
@@ -69,7 +70,19 @@ func catalogActionID(action string) int32 {
 	return -1
 }
 
-// hasAction reports whether the set contains catalog action id.
+// actionSet returns the statement's catalog action set, building it on
+// first use. Concurrent first uses may both build it; either result is the
+// same.
+func (st *Statement) actionSet() []uint64 {
+	if p := st.cache.actBits.Load(); p != nil {
+		return *p
+	}
+	bits := compileActionSet(st.actions)
+	st.cache.actBits.Store(&bits)
+	return bits
+}
+
+// actionSetHas reports whether the set contains catalog action id.
 func actionSetHas(bits []uint64, id int32) bool {
 	return bits[id>>6]&(1<<(id&63)) != 0
 }

@@ -186,7 +186,7 @@ func isEpoch(s string) bool {
 // compile prepares the statement for evaluation.
 func (st *Statement) compile(vars bool) {
 	st.deny = st.Effect == "Deny"
-	st.refs = &refCell{}
+	st.cache = &stmtCache{}
 	switch {
 	case st.Action != nil:
 		st.hasAction = true
@@ -194,9 +194,6 @@ func (st *Statement) compile(vars bool) {
 	case st.NotAction != nil:
 		st.hasAction, st.notAction = true, true
 		st.actions = compileActions(st.NotAction)
-	}
-	if st.hasAction {
-		st.actBits = compileActionSet(st.actions)
 	}
 	if len(st.actions) > actionIndexAbove {
 		st.actIndex = map[string][]pattern{}

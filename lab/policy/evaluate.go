@@ -105,8 +105,8 @@ func (e *evaluator) actionMatches(st *Statement) bool {
 		return false
 	}
 	m := false
-	if e.actID >= 0 && st.actBits != nil {
-		m = actionSetHas(st.actBits, e.actID)
+	if e.actID >= 0 && st.cache != nil {
+		m = actionSetHas(st.actionSet(), e.actID)
 	} else if st.actIndex != nil {
 		m = matchAnyAction(st.actIndex[e.svc], e.action) || matchAnyAction(st.actWild, e.action)
 	} else {

@@ -1,16 +1,12 @@
 package policy
 
-import "sync/atomic"
-
-// refCell remembers the decisive-statement list last built for decisions
-// whose first decisive statement is the cell's statement. Evaluations that
-// repeat a decision (the usual case: the same caller doing the same thing)
-// return the remembered slice instead of allocating a new one. A cached
-// list is returned only when every entry equals what would be built, so a
-// cell shared by copies of a Statement is still correct.
-type refCell struct {
-	last atomic.Pointer[refEntry]
-}
+// A statement's cache (stmtCache.refs) remembers the decisive-statement
+// list last built for decisions whose first decisive statement is that
+// statement. Evaluations that repeat a decision (the usual case: the same
+// caller doing the same thing) return the remembered slice instead of
+// allocating a new one. A cached list is returned only when every entry
+// equals what would be built, so a cache shared by copies of a Statement is
+// still correct.
 
 type refEntry struct {
 	refs []StatementRef
@@ -20,9 +16,9 @@ type refEntry struct {
 // with other decisions (Decision.Statements documents it as read-only); its
 // capacity equals its length, so appending to it copies.
 func statementRefs(hits *hitList) []StatementRef {
-	cell := hits.at(0).st.refs
-	if cell != nil {
-		if c := cell.last.Load(); c != nil && sameRefs(c.refs, hits) {
+	cache := hits.at(0).st.cache
+	if cache != nil {
+		if c := cache.refs.Load(); c != nil && sameRefs(c.refs, hits) {
 			return c.refs
 		}
 	}
@@ -31,8 +27,8 @@ func statementRefs(hits *hitList) []StatementRef {
 		h := hits.at(i)
 		out[i] = StatementRef{Policy: h.named.Name, Sid: h.st.Sid, Index: h.st.Index, Effect: h.st.Effect}
 	}
-	if cell != nil {
-		cell.last.Store(&refEntry{refs: out})
+	if cache != nil {
+		cache.refs.Store(&refEntry{refs: out})
 	}
 	return out
 }

@@ -73,12 +73,22 @@ type Statement struct {
 	actions     []pattern            // lowercased
 	actIndex    map[string][]pattern // large Action lists: patterns by service prefix
 	actWild     []pattern            // large Action lists: patterns whose service part has a wildcard
-	actBits     []uint64             // catalog actions the patterns match (actionset.go)
-	refs        *refCell             // last decisive-statement list starting here (refcache.go)
+	cache       *stmtCache           // built on first evaluation; shared by copies of the statement
 	hasResource bool
 	notResource bool
 	resources   []tmpl
 	resPats     []pattern // compiled resources without variables
+}
+
+// stmtCache holds what the evaluator builds for a statement on first use.
+// Everything in it is a pure function of the statement, so copies of a
+// Statement may share it.
+type stmtCache struct {
+	// actBits is the statement's catalog action set (actionset.go).
+	actBits atomic.Pointer[[]uint64]
+	// refs is the last decisive-statement list that started with this
+	// statement (refcache.go).
+	refs atomic.Pointer[refEntry]
 }
 
 // Principal is a Principal or NotPrincipal element.
