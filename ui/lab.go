@@ -133,6 +133,9 @@ type TrailEvent struct {
 	// on demand: most calls are never explained, so the lab need not pay
 	// for it on every call.
 	Explain func() string
+	// Source is "check" for a step check's own call (shown dimmed and
+	// marked, as it is not the learner's), else "".
+	Source string
 }
 
 // ExplanationText returns the event's explanation, building it if needed

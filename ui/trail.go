@@ -99,9 +99,16 @@ func (t *trailPane) fit(e TrailEvent) int {
 	return trailActionOnly
 }
 
-// columns renders e's columns in layout lay, without the reason.
+// sourceCheck is TrailEvent.Source for a check's own call.
+const sourceCheck = "check"
+
+// columns renders e's columns in layout lay, without the reason. A
+// check's own call shows its principal as "bob (check)".
 func (t *trailPane) columns(e TrailEvent, lay int) string {
 	st := t.styles
+	if e.Source == sourceCheck {
+		e.Principal += " (check)"
+	}
 	dec := e.Decision
 	switch dec {
 	case "ALLOW":
@@ -126,11 +133,19 @@ func (t *trailPane) columns(e TrailEvent, lay int) string {
 	return fmt.Sprintf("%s %s", dec, e.Action)
 }
 
-// lineAt renders e in layout lay, with the reason when there is one.
+// lineAt renders e in layout lay, with the reason when there is one. A
+// check's own call is dimmed, and marked "(check)" where the layout has
+// no principal.
 func (t *trailPane) lineAt(e TrailEvent, lay int) string {
 	s := t.columns(e, lay)
+	if e.Source == sourceCheck && lay >= trailNoPrincipal {
+		s += " (check)"
+	}
 	if e.Reason != "" {
 		s += "  " + t.styles.Dim.Render("("+e.Reason+")")
+	}
+	if e.Source == sourceCheck {
+		s = t.styles.Dim.Render(ansi.Strip(s))
 	}
 	return s
 }

@@ -83,9 +83,9 @@ func (l *uiLab) add(e svc.Event) {
 	}
 	l.mu.Unlock()
 	// Only state changes signal: the UI re-runs the checks on a signal,
-	// and the checks' own calls (reads, or a Decrypt that changes nothing)
-	// must not set off another round.
-	if !e.ReadOnly && !check.IsReadOnlyAction(e.Action) {
+	// and the checks' own calls (marked, and reads or a Decrypt that
+	// changes nothing anyway) must not set off another round.
+	if e.Source != check.SourceCheck && !e.ReadOnly && !check.IsReadOnlyAction(e.Action) {
 		select {
 		case l.changes <- struct{}{}:
 		default:
@@ -94,7 +94,7 @@ func (l *uiLab) add(e svc.Event) {
 }
 
 func uiTrailEvent(seq int64, e svc.Event) ui.TrailEvent {
-	te := ui.TrailEvent{Seq: seq, Time: e.Time, Principal: e.PrincipalName, Action: e.Action, Via: e.Via}
+	te := ui.TrailEvent{Seq: seq, Time: e.Time, Principal: e.PrincipalName, Action: e.Action, Via: e.Via, Source: e.Source}
 	if len(e.Resources) > 0 {
 		te.Resource = e.Resources[0]
 	}

@@ -148,6 +148,18 @@ func TestSecondTerminalPassesStep(t *testing.T) {
 	if diff := cmp.Diff(want, checkCalls); diff != "" {
 		t.Errorf("calls marked as the checks' own (-want +got):\n%s", diff)
 	}
+	// The trail pane gets them marked too, to dim them.
+	uiMarked := map[string]bool{}
+	for end := time.Now().Add(5 * time.Second); len(uiMarked) < len(want) && time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		for _, e := range lab.Trail(0) {
+			if e.Source == check.SourceCheck {
+				uiMarked[e.Principal+" "+e.Action] = true
+			}
+		}
+	}
+	if diff := cmp.Diff(want, uiMarked); diff != "" {
+		t.Errorf("trail pane events marked as the checks' own (-want +got):\n%s", diff)
+	}
 
 	// A user the other terminal gives an access key becomes a profile.
 	iamc := iam.NewFromConfig(cfg)
