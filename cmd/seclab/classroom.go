@@ -188,8 +188,13 @@ func (cs *classServer) admit(next ssh.Handler) ssh.Handler {
 			return
 		}
 		defer cs.close(id)
+		labs := &openLabs{}
+		// A dropped connection ends the program without the UI's own quit
+		// path, so close whatever lab the student still had open.
+		defer labs.closeAll()
 		sess.Context().SetValue(ctxKey("role"), role)
 		sess.Context().SetValue(ctxKey("student"), st)
+		sess.Context().SetValue(ctxKey("labs"), labs)
 		next(sess)
 	}
 }
@@ -235,7 +240,8 @@ func (cs *classServer) program(sess ssh.Session) *tea.Program {
 	if st == nil {
 		return nil
 	}
-	m, err := cs.studentModel(sess, st)
+	labs, _ := sess.Context().Value(ctxKey("labs")).(*openLabs)
+	m, err := cs.studentModel(sess, st, labs)
 	if err != nil {
 		wish.Fatalln(sess, "seclab: "+err.Error())
 		return nil
@@ -244,7 +250,7 @@ func (cs *classServer) program(sess ssh.Session) *tea.Program {
 }
 
 // studentModel is a student's seclab, rooted in their own folder.
-func (cs *classServer) studentModel(sess ssh.Session, st *classroom.Student) (tea.Model, error) {
+func (cs *classServer) studentModel(sess ssh.Session, st *classroom.Student, labs *openLabs) (tea.Model, error) {
 	sg := *cs.g
 	sg.StateDir, sg.Target, sg.Profile = st.Dir, "sandbox", ""
 	sg.NoPublish = true // a student's sandbox is reachable only through their session
@@ -270,7 +276,9 @@ func (cs *classServer) studentModel(sess ssh.Session, st *classroom.Student) (te
 			if err != nil {
 				return nil, err
 			}
-			return &recordingLab{Lab: lab, st: st, lesson: l}, nil
+			r := &recordingLab{Lab: lab, st: st, lesson: l}
+			labs.add(r)
+			return r, nil
 		}
 	}
 	return ui.New(opts), nil
@@ -281,6 +289,40 @@ type recordingLab struct {
 	ui.Lab
 	st     *classroom.Student
 	lesson *lessons.Lesson
+	once   sync.Once
+	err    error
+}
+
+// Close closes the lab once, whether the UI or the end of the session
+// gets there first.
+func (r *recordingLab) Close() error {
+	r.once.Do(func() { r.err = r.Lab.Close() })
+	return r.err
+}
+
+// openLabs are the labs one SSH session opened.
+type openLabs struct {
+	mu   sync.Mutex
+	labs []*recordingLab
+}
+
+func (o *openLabs) add(r *recordingLab) {
+	if o == nil {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.labs = append(o.labs, r)
+}
+
+func (o *openLabs) closeAll() {
+	o.mu.Lock()
+	labs := o.labs
+	o.labs = nil
+	o.mu.Unlock()
+	for _, r := range labs {
+		r.Close()
+	}
 }
 
 func (r *recordingLab) Check(ctx context.Context, step int) ui.CheckReport {

@@ -45,7 +45,19 @@ func startClass(t testing.TB, joinCode string, maxSessions int) (*classServer, s
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	t.Cleanup(func() {
+		srv.Close()
+		// Let students' sessions close their labs before the class folder goes.
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			cs.mu.Lock()
+			n := cs.total
+			cs.mu.Unlock()
+			if n == 0 {
+				return
+			}
+		}
+		t.Errorf("sessions still open 30 s after the server closed")
+	})
 	return cs, ln.Addr().String()
 }
 
@@ -387,4 +399,43 @@ func mustStudent(t *testing.T, cs *classServer) *classroom.Student {
 		t.Fatalf("no student: %v", err)
 	}
 	return st[0]
+}
+
+// A student whose connection drops mid-lesson gets the same lab back: the
+// server closed the first session's sandbox (its store is locked while
+// open), and nothing done before the drop is lost.
+func TestClassroomReconnectResumesAfterDrop(t *testing.T) {
+	cs, addr := startClass(t, "maple-42", 5)
+	key := newKey(t)
+	c := dial(t, addr, "ada", key)
+	run(t, c, "join maple-42")
+	c.Close()
+	st := mustStudent(t, cs)
+
+	c = dial(t, addr, "ada", key)
+	tm := openTerminal(t, c, "lesson 1", 100, 30)
+	waitFor(t, "the lab", 60*time.Second, func() bool { return tm.contains("learner@111122223333") })
+	fmt.Fprint(tm.in, "aws secretsmanager create-secret --name seclab/welcome/note --secret-string 111122223333\r")
+	waitFor(t, "the secret", 60*time.Second, func() bool {
+		b, _ := os.ReadFile(filepath.Join(st.Dir, "lessons", "welcome", "sandbox", "trail.jsonl"))
+		return bytes.Contains(b, []byte("secretsmanager:CreateSecret"))
+	})
+	c.Close() // the connection drops without quitting
+	waitFor(t, "the session to end", 30*time.Second, func() bool { return !cs.online(st.ID) })
+
+	c = dial(t, addr, "ada", key)
+	defer c.Close()
+	tm = openTerminal(t, c, "lesson 1", 100, 30)
+	waitFor(t, "the lab again", 60*time.Second, func() bool { return tm.contains("learner@111122223333") })
+	fmt.Fprint(tm.in, "aws secretsmanager describe-secret --secret-id seclab/welcome/note --query Name --output text\r")
+	waitFor(t, "the earlier secret", 60*time.Second, func() bool {
+		b, _ := os.ReadFile(filepath.Join(st.Dir, "lessons", "welcome", "sandbox", "trail.jsonl"))
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			var e struct{ Operation, Source, ErrorCode string }
+			if json.Unmarshal(line, &e) == nil && e.Operation == "DescribeSecret" && e.Source == "" && e.ErrorCode == "" {
+				return true
+			}
+		}
+		return false
+	})
 }
