@@ -52,6 +52,11 @@ type Server struct {
 	http    *http.Server
 	started bool
 
+	// fresh are accepted connections that have not sent a request yet:
+	// Shutdown would wait 5 s for each before treating it as idle.
+	freshMu sync.Mutex
+	fresh   map[net.Conn]bool
+
 	httpOnce   sync.Once
 	httpClient *awshttp.BuildableClient
 
@@ -98,6 +103,7 @@ func (s *Server) Start() error {
 		// server never closes a connection a client is about to reuse.
 		IdleTimeout:    5 * time.Minute,
 		MaxHeaderBytes: 64 << 10,
+		ConnState:      s.trackFresh,
 	}
 	s.started = true
 	go s.http.Serve(ln)
@@ -186,6 +192,7 @@ func (s *Server) Trail() svc.Trail { return s.trail }
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		if s.http != nil {
+			s.closeFresh()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			if err := s.http.Shutdown(ctx); err != nil {
 				s.closeErr = fmt.Errorf("drain requests: %w", err)
@@ -195,6 +202,33 @@ func (s *Server) Close() error {
 		s.cleanup()
 	})
 	return s.closeErr
+}
+
+// trackFresh remembers connections between accept and their first
+// request.
+func (s *Server) trackFresh(c net.Conn, st http.ConnState) {
+	s.freshMu.Lock()
+	defer s.freshMu.Unlock()
+	if st == http.StateNew {
+		if s.fresh == nil {
+			s.fresh = map[net.Conn]bool{}
+		}
+		s.fresh[c] = true
+		return
+	}
+	delete(s.fresh, c)
+}
+
+// closeFresh closes connections that never sent a request (a client
+// opened them ahead of need), so closing does not wait on them; requests
+// in flight are on active connections and drain normally.
+func (s *Server) closeFresh() {
+	s.freshMu.Lock()
+	defer s.freshMu.Unlock()
+	for c := range s.fresh {
+		c.Close()
+	}
+	s.fresh = nil
 }
 
 func (s *Server) cleanup() {
