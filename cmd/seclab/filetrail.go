@@ -13,6 +13,7 @@ import (
 
 	"github.com/seclab-dev/seclab/lab/sandbox"
 	"github.com/seclab-dev/seclab/lab/sandbox/svc"
+	"github.com/seclab-dev/seclab/lab/sandbox/trailsource"
 	"github.com/seclab-dev/seclab/lab/target"
 )
 
@@ -119,7 +120,7 @@ func (t *fileTrail) readNew() {
 		if json.Unmarshal(line, &e) != nil {
 			continue
 		}
-		ev := trailEvent(e)
+		ev := trailsource.Event(e)
 		for ch := range t.subs {
 			select {
 			case ch <- ev:
@@ -145,7 +146,7 @@ func (t *fileTrail) Since(ctx context.Context, at time.Time) ([]target.Event, er
 	var out []target.Event
 	err := sandbox.ReadTrail(ctx, t.path, false, func(e svc.Event) error {
 		if !e.Time.Before(at) {
-			out = append(out, trailEvent(e))
+			out = append(out, trailsource.Event(e))
 		}
 		return nil
 	})

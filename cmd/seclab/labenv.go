@@ -5,10 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -18,7 +15,7 @@ import (
 	"github.com/seclab-dev/seclab/lab/ledger"
 	"github.com/seclab-dev/seclab/lab/progress"
 	"github.com/seclab-dev/seclab/lab/sandbox"
-	"github.com/seclab-dev/seclab/lab/sandbox/svc"
+	"github.com/seclab-dev/seclab/lab/sandbox/trailsource"
 	"github.com/seclab-dev/seclab/lab/session"
 	"github.com/seclab-dev/seclab/lab/target"
 	"github.com/seclab-dev/seclab/lessons"
@@ -132,7 +129,7 @@ func openLabWith(ctx context.Context, g *globals, l *lessons.Lesson, stateDir st
 		// Source, so the trail tells them from the learner's.
 		t = target.Target{Kind: target.Sandbox, Endpoint: sb.URL, Learner: check.MarkCalls(sb.Config("learner")),
 			WithCredentials: func(c aws.Credentials) aws.Config { return check.MarkCalls(sb.ConfigWith(c)) },
-			Trail:           newSandboxTrail(sb)}
+			Trail:           trailsource.New(sb)}
 	case target.Endpoint:
 		t, err = endpointTarget(ctx, g)
 	case target.AWS:
@@ -192,121 +189,4 @@ func withCredentials(base aws.Config) func(aws.Credentials) aws.Config {
 		cfg.Credentials = credentials.StaticCredentialsProvider{Value: c}
 		return cfg
 	}
-}
-
-// sandboxTrail adapts the sandbox's trail to the lab's TrailSource. Each
-// subscription has one goroutine that converts events; Sync drains them.
-type sandboxTrail struct {
-	s    *sandbox.Server
-	mu   sync.Mutex
-	subs map[*trailSub]bool
-}
-
-type trailSub struct {
-	in   <-chan svc.Event
-	out  chan target.Event
-	sync chan chan struct{}
-	done chan struct{}
-}
-
-func newSandboxTrail(s *sandbox.Server) *sandboxTrail {
-	return &sandboxTrail{s: s, subs: map[*trailSub]bool{}}
-}
-
-func trailEvent(e svc.Event) target.Event {
-	return target.Event{Time: e.Time, Principal: e.Principal, PrincipalName: e.PrincipalName, Action: e.Action,
-		Via: e.Via, Decision: e.Decision, ErrorCode: e.ErrorCode, ReadOnly: e.ReadOnly, Resources: e.Resources,
-		Source: e.Source}
-}
-
-// Subscribe forwards the sandbox's events, converted.
-func (t *sandboxTrail) Subscribe() (<-chan target.Event, func()) {
-	in, cancel := t.s.Subscribe()
-	sub := &trailSub{in: in, out: make(chan target.Event, 256), sync: make(chan chan struct{}), done: make(chan struct{})}
-	t.mu.Lock()
-	t.subs[sub] = true
-	t.mu.Unlock()
-	go sub.run()
-	return sub.out, func() {
-		t.mu.Lock()
-		delete(t.subs, sub)
-		t.mu.Unlock()
-		cancel()
-		<-sub.done
-	}
-}
-
-func (sub *trailSub) forward(e svc.Event) {
-	select {
-	case sub.out <- trailEvent(e):
-	default: // a slow reader loses events, as the sandbox's own subscribers do
-	}
-}
-
-func (sub *trailSub) run() {
-	defer close(sub.done)
-	defer close(sub.out)
-	for {
-		select {
-		case e, ok := <-sub.in:
-			if !ok {
-				return
-			}
-			sub.forward(e)
-		case reply := <-sub.sync:
-			for drained := false; !drained; {
-				select {
-				case e, ok := <-sub.in:
-					if !ok {
-						close(reply)
-						return
-					}
-					sub.forward(e)
-				default:
-					drained = true
-				}
-			}
-			close(reply)
-		}
-	}
-}
-
-// Sync waits until every subscription has forwarded what the sandbox has
-// recorded so far (the sandbox hands events to subscribers before it
-// answers the call).
-func (t *sandboxTrail) Sync(ctx context.Context) error {
-	t.mu.Lock()
-	subs := make([]*trailSub, 0, len(t.subs))
-	for s := range t.subs {
-		subs = append(subs, s)
-	}
-	t.mu.Unlock()
-	for _, sub := range subs {
-		reply := make(chan struct{})
-		select {
-		case sub.sync <- reply:
-		case <-sub.done:
-			continue
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		select {
-		case <-reply:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
-// Since reads the recorded trail from the sandbox's trail file.
-func (t *sandboxTrail) Since(ctx context.Context, at time.Time) ([]target.Event, error) {
-	var out []target.Event
-	err := sandbox.ReadTrail(ctx, filepath.Join(t.s.Dir(), sandbox.TrailFile), false, func(e svc.Event) error {
-		if !e.Time.Before(at) {
-			out = append(out, trailEvent(e))
-		}
-		return nil
-	})
-	return out, err
 }

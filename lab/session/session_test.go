@@ -5,133 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/seclab-dev/seclab/lab/check"
 	"github.com/seclab-dev/seclab/lab/sandbox"
-	"github.com/seclab-dev/seclab/lab/sandbox/svc"
+	"github.com/seclab-dev/seclab/lab/sandbox/trailsource"
 	"github.com/seclab-dev/seclab/lab/target"
 	"github.com/seclab-dev/seclab/lessons"
 )
-
-// sandboxTrail adapts the sandbox's trail, as cmd/seclab does. Each
-// subscription has one goroutine that converts events; Sync drains them.
-type sandboxTrail struct {
-	s    *sandbox.Server
-	mu   sync.Mutex
-	subs map[*trailSub]bool
-}
-
-type trailSub struct {
-	in   <-chan svc.Event
-	out  chan target.Event
-	sync chan chan struct{}
-	done chan struct{}
-}
-
-func newSandboxTrail(s *sandbox.Server) *sandboxTrail {
-	return &sandboxTrail{s: s, subs: map[*trailSub]bool{}}
-}
-
-func trailEvent(e svc.Event) target.Event {
-	return target.Event{Time: e.Time, Principal: e.Principal, PrincipalName: e.PrincipalName, Action: e.Action,
-		Via: e.Via, Decision: e.Decision, ErrorCode: e.ErrorCode, ReadOnly: e.ReadOnly, Resources: e.Resources}
-}
-
-// Subscribe forwards the sandbox's events, converted.
-func (t *sandboxTrail) Subscribe() (<-chan target.Event, func()) {
-	in, cancel := t.s.Subscribe()
-	sub := &trailSub{in: in, out: make(chan target.Event, 256), sync: make(chan chan struct{}), done: make(chan struct{})}
-	t.mu.Lock()
-	t.subs[sub] = true
-	t.mu.Unlock()
-	go sub.run()
-	return sub.out, func() {
-		t.mu.Lock()
-		delete(t.subs, sub)
-		t.mu.Unlock()
-		cancel()
-		<-sub.done
-	}
-}
-
-func (sub *trailSub) forward(e svc.Event) {
-	select {
-	case sub.out <- trailEvent(e):
-	default: // a slow reader loses events, as the sandbox's own subscribers do
-	}
-}
-
-func (sub *trailSub) run() {
-	defer close(sub.done)
-	defer close(sub.out)
-	for {
-		select {
-		case e, ok := <-sub.in:
-			if !ok {
-				return
-			}
-			sub.forward(e)
-		case reply := <-sub.sync:
-			for drained := false; !drained; {
-				select {
-				case e, ok := <-sub.in:
-					if !ok {
-						close(reply)
-						return
-					}
-					sub.forward(e)
-				default:
-					drained = true
-				}
-			}
-			close(reply)
-		}
-	}
-}
-
-// Sync waits until every subscription has forwarded what the sandbox has
-// recorded so far (the sandbox hands events to subscribers before it
-// answers the call).
-func (t *sandboxTrail) Sync(ctx context.Context) error {
-	t.mu.Lock()
-	subs := make([]*trailSub, 0, len(t.subs))
-	for s := range t.subs {
-		subs = append(subs, s)
-	}
-	t.mu.Unlock()
-	for _, sub := range subs {
-		reply := make(chan struct{})
-		select {
-		case sub.sync <- reply:
-		case <-sub.done:
-			continue
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		select {
-		case <-reply:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
-// Since reads the recorded trail from the sandbox's trail file.
-func (t *sandboxTrail) Since(ctx context.Context, at time.Time) ([]target.Event, error) {
-	var out []target.Event
-	err := sandbox.ReadTrail(ctx, filepath.Join(t.s.Dir(), sandbox.TrailFile), false, func(e svc.Event) error {
-		if !e.Time.Before(at) {
-			out = append(out, trailEvent(e))
-		}
-		return nil
-	})
-	return out, err
-}
 
 func startSandbox(t testing.TB, dir string) *sandbox.Server {
 	t.Helper()
@@ -145,7 +28,7 @@ func startSandbox(t testing.TB, dir string) *sandbox.Server {
 
 func sandboxTarget(s *sandbox.Server) target.Target {
 	return target.Target{Kind: target.Sandbox, Endpoint: s.URL, Learner: s.Config("learner"),
-		WithCredentials: s.ConfigWith, Trail: newSandboxTrail(s)}
+		WithCredentials: s.ConfigWith, Trail: trailsource.New(s)}
 }
 
 func demoLesson(t testing.TB) *lessons.Lesson {
